@@ -1,0 +1,42 @@
+"""Frozen feature backbones behind one interface (see :class:`Backbone`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Backbone, frames_mask
+
+BACKBONE_NAMES = ("ge2e", "ge2e-frames", "ge2e-partials", "mel80", "hubert", "HUB_ID_OR_FOLDER")
+
+
+def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwargs) -> Backbone:
+    """Build a backbone from a name (``ge2e``, ``ge2e-frames``, ``mel80``, ``hubert``, a hub id or a
+    local folder of a transformers speech model) or from a stored ``spec`` dict."""
+    if isinstance(spec, dict):
+        kind = spec["kind"]
+        if kind == "mel80":
+            from .mel import Mel80Backbone
+
+            return Mel80Backbone(sample_rate=spec.get("sample_rate", 16000), n_mels=spec.get("n_mels", 80))
+        if kind == "ge2e":
+            from .ge2e import GE2EBackbone
+
+            return GE2EBackbone(variant=spec.get("variant", "partials"), partial_hop=spec.get("partial_hop", 40))
+        if kind == "ssl":
+            from .ssl import SSLBackbone
+
+            return SSLBackbone(spec["model"], layer=spec.get("layer", 6), revision=spec.get("revision"), **kwargs)
+        raise ValueError(f"unknown backbone kind {kind!r} in spec {spec}")
+    name = str(spec)
+    if name == "mel80":
+        return build_backbone({"kind": "mel80"})
+    if name in ("ge2e", "ge2e-partials"):
+        return build_backbone({"kind": "ge2e", "variant": "partials"})
+    if name == "ge2e-frames":
+        return build_backbone({"kind": "ge2e", "variant": "frames"})
+    from .ssl import DEFAULT_SSL_MODEL
+
+    model = DEFAULT_SSL_MODEL if name == "hubert" else name
+    return build_backbone({"kind": "ssl", "model": model, "layer": 6 if layer is None else layer}, **kwargs)
+
+
+__all__ = ["Backbone", "BACKBONE_NAMES", "build_backbone", "frames_mask"]

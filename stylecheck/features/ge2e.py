@@ -1,0 +1,154 @@
+"""The GE2E speaker encoder shipped inside the ``resemblyzer`` package (Apache-2.0).
+
+Its preprocessing is reproduced exactly: 16 kHz audio, volume normalised to -30 dBFS (increase
+only), 40-band power mel spectrogram (25 ms Hann windows every 10 ms, librosa's Slaney mel
+filters, zero-padded centred frames), fed to a 3-layer LSTM (256 units), a linear layer and ReLU.
+resemblyzer's optional silence trimming (webrtcvad) is left out: generated speech is rarely long
+enough to need it, and it would make frame positions depend on a voice-activity detector.
+
+Two variants expose a feature sequence:
+
+* ``frames``: the last LSTM layer's output at every 10 ms frame (256-d), run over the whole
+  input, so each frame carries the encoder's running summary of the voice so far;
+* ``partials``: GE2E's own partial-utterance embeddings: the L2-normalised embedding of every
+  1.6 s window (160 frames), one every ``partial_hop`` frames (default 0.4 s) — the unit the
+  encoder was trained on.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import torch
+import torchaudio.transforms as T
+from torch import nn
+
+from .base import Backbone, frames_mask
+
+PARTIAL_FRAMES = 160  # 1.6 s, resemblyzer's partials_n_frames
+
+
+def _resemblyzer_weights() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("resemblyzer")
+    if spec is None or spec.origin is None:
+        raise ImportError("the GE2E backbone needs the 'resemblyzer' package (pip install resemblyzer)")
+    path = Path(spec.origin).parent / "pretrained.pt"
+    if not path.exists():
+        raise FileNotFoundError(f"resemblyzer's weights are missing: {path}")
+    return path
+
+
+class GE2ENetwork(nn.Module):
+    """resemblyzer's VoiceEncoder network, rebuilt so its weights load with ``weights_only=True``."""
+
+    def __init__(self, n_mels: int = 40, hidden: int = 256, layers: int = 3, embedding: int = 256):
+        super().__init__()
+        self.lstm = nn.LSTM(n_mels, hidden, layers, batch_first=True)
+        self.linear = nn.Linear(hidden, embedding)
+        self.relu = nn.ReLU()
+
+    @classmethod
+    def pretrained(cls) -> "GE2ENetwork":
+        net = cls()
+        state = torch.load(_resemblyzer_weights(), map_location="cpu", weights_only=True)
+        state = state.get("model_state", state)
+        # The GE2E training loss's similarity scale and bias are not part of the encoder.
+        state = {k: v for k, v in state.items() if not k.startswith("similarity_")}
+        net.load_state_dict(state, strict=True)
+        return net.eval()
+
+    def embed(self, mels: torch.Tensor) -> torch.Tensor:
+        _, (hidden, _) = self.lstm(mels)
+        emb = self.relu(self.linear(hidden[-1]))
+        return emb / torch.norm(emb, dim=1, keepdim=True).clamp_min(1e-12)
+
+
+class GE2EBackbone(Backbone):
+    def __init__(self, variant: str = "partials", partial_hop: int = 40):
+        super().__init__()
+        if variant not in ("frames", "partials"):
+            raise ValueError(f"unknown GE2E variant {variant!r} (frames or partials)")
+        self.variant = variant
+        self.partial_hop = int(partial_hop)
+        self.sample_rate = 16000
+        self.hop = 160
+        self.mel = T.MelSpectrogram(
+            sample_rate=16000, n_fft=400, hop_length=160, n_mels=40, power=2.0, center=True,
+            pad_mode="constant", norm="slaney", mel_scale="slaney",
+        )
+        self.net = GE2ENetwork.pretrained()
+        self.dim = 256
+        self.frame_rate = 100.0 if variant == "frames" else 100.0 / self.partial_hop
+        self.freeze()
+
+    @property
+    def spec(self):
+        spec = {"kind": "ge2e", "variant": self.variant, "weights": "resemblyzer"}
+        if self.variant == "partials":
+            spec["partial_hop"] = self.partial_hop
+        return spec
+
+    @staticmethod
+    def normalize_volume(waves: torch.Tensor, lengths: torch.Tensor, target_dbfs: float = -30.0) -> torch.Tensor:
+        """resemblyzer's ``normalize_volume(increase_only=True)``, per item over its real samples."""
+        mask = frames_mask(lengths, waves.shape[-1]).to(waves.dtype)
+        ms = (waves**2 * mask).sum(-1) / lengths.clamp_min(1)
+        dbfs = 10 * torch.log10(ms.clamp_min(1e-20))
+        gain_db = (target_dbfs - dbfs).clamp_min(0.0)
+        return waves * (10 ** (gain_db / 20))[:, None] * mask
+
+    def mel_frames(self, waves: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-item mels ``[B, F, 40]`` and frame counts. Centred frames near an item's end read
+        its padding, so each item is transformed alone to stay batch-invariant (mels are cheap)."""
+        waves = self.normalize_volume(waves, lengths)
+        mels = [self.mel(waves[i, : int(n)]).T for i, n in enumerate(lengths)]
+        n_frames = torch.tensor([m.shape[0] for m in mels], dtype=torch.long)
+        out = torch.zeros(len(mels), int(n_frames.max()), 40)
+        for i, m in enumerate(mels):
+            out[i, : m.shape[0]] = m
+        return out, n_frames
+
+    @torch.inference_mode()
+    def extract(self, waves, lengths):
+        lengths = lengths.cpu()
+        mels, n_frames = self.mel_frames(waves.float().cpu(), lengths)
+        device = next(self.net.parameters()).device
+        if self.variant == "frames":
+            packed = nn.utils.rnn.pack_padded_sequence(mels.to(device), n_frames, batch_first=True, enforce_sorted=False)
+            out, _ = self.net.lstm(packed)
+            frames, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=mels.shape[1])
+            mask = frames_mask(n_frames.to(device), frames.shape[1])
+            return frames.masked_fill(~mask[..., None], 0.0), mask
+        return self._partials(mels, n_frames, device)
+
+    def n_frames(self, lengths: torch.Tensor) -> torch.Tensor:
+        mel_frames = torch.div(lengths, self.hop, rounding_mode="floor") + 1  # centred frames
+        return mel_frames if self.variant == "frames" else self.n_partials(mel_frames)
+
+    def n_partials(self, n_frames: torch.Tensor) -> torch.Tensor:
+        # Windows of 160 frames every `partial_hop`; a shorter input gives one (shorter) window.
+        extra = (n_frames - PARTIAL_FRAMES).clamp_min(0)
+        return torch.div(extra + self.partial_hop - 1, self.partial_hop, rounding_mode="floor") + 1
+
+    def _partials(self, mels, n_frames, device):
+        counts = self.n_partials(n_frames)
+        windows, lens = [], []
+        for i, n in enumerate(n_frames.tolist()):
+            for j in range(int(counts[i])):
+                start = min(j * self.partial_hop, max(n - PARTIAL_FRAMES, 0))
+                windows.append(mels[i, start : start + min(PARTIAL_FRAMES, n)])
+                lens.append(min(PARTIAL_FRAMES, n))
+        lens_t = torch.tensor(lens, dtype=torch.long)
+        batch = torch.zeros(len(windows), int(lens_t.max()), 40)
+        for k, w in enumerate(windows):
+            batch[k, : w.shape[0]] = w
+        packed = nn.utils.rnn.pack_padded_sequence(batch.to(device), lens_t, batch_first=True, enforce_sorted=False)
+        embeds = self.net.embed(packed)
+        out = torch.zeros(len(counts), int(counts.max()), self.dim, device=device)
+        k = 0
+        for i, c in enumerate(counts.tolist()):
+            out[i, :c] = embeds[k : k + c]
+            k += c
+        return out, frames_mask(counts.to(device), out.shape[1])

@@ -1,0 +1,153 @@
+"""Self-supervised speech models from ``transformers`` (HuBERT, wav2vec 2.0, WavLM) at one layer.
+
+Layer ``k`` means ``hidden_states[k]`` of the full model with ``output_hidden_states=True``:
+0 is the transformer's input, ``k`` the output of the k-th transformer layer (the paper's
+"6th layer" is ``hidden_states[6]`` of HuBERT-base). Layers above ``k`` are removed from the
+module, so they are never computed.
+
+Padding. Models whose feature encoder uses group norm (HuBERT-base, wav2vec 2.0-base) normalise
+each channel of the first convolution over the whole time axis, padding included, so a padded
+batch changes an item's features. The first layer's ``GroupNorm`` is replaced by
+:class:`LengthAwareGroupNorm`, which takes each item's statistics over its real frames only;
+with the attention mask on top, an item's frames equal those it gets alone.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .base import Backbone, frames_mask
+
+DEFAULT_SSL_MODEL = "facebook/hubert-base-ls960"
+
+
+class LengthAwareGroupNorm(nn.Module):
+    """GroupNorm with one group per channel whose statistics skip each item's padded frames."""
+
+    def __init__(self, norm: nn.GroupNorm):
+        super().__init__()
+        if norm.num_groups != norm.num_channels:
+            raise ValueError("only per-channel group norm (num_groups == num_channels) is supported")
+        self.norm = norm
+        self.valid: torch.Tensor | None = None  # [B] valid frames, set by the backbone per call
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: [B, C, F]
+        if self.valid is None:
+            return self.norm(x)
+        mask = frames_mask(self.valid.to(x.device), x.shape[-1])[:, None, :].to(x.dtype)
+        count = mask.sum(-1, keepdim=True).clamp_min(1.0)
+        mean = (x * mask).sum(-1, keepdim=True) / count
+        var = (((x - mean) * mask) ** 2).sum(-1, keepdim=True) / count
+        y = (x - mean) / torch.sqrt(var + self.norm.eps)
+        if self.norm.affine:
+            y = y * self.norm.weight[None, :, None] + self.norm.bias[None, :, None]
+        return y
+
+
+def _conv_out_lengths(lengths: torch.Tensor, kernel: int, stride: int) -> torch.Tensor:
+    return torch.div(lengths - kernel, stride, rounding_mode="floor") + 1
+
+
+class SSLBackbone(Backbone):
+    def __init__(
+        self,
+        model: str | os.PathLike = DEFAULT_SSL_MODEL,
+        layer: int = 6,
+        revision: str | None = None,
+        autocast_bf16: bool = False,
+        local_files_only: bool | None = None,
+    ):
+        super().__init__()
+        from transformers import AutoConfig, AutoModel
+
+        self.model_id = str(model)
+        self.revision = revision
+        self.layer = int(layer)
+        self.autocast_bf16 = autocast_bf16
+        if local_files_only is None:
+            local_files_only = Path(self.model_id).is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
+        try:
+            config = AutoConfig.from_pretrained(self.model_id, revision=revision, local_files_only=local_files_only)
+        except Exception as exc:
+            raise OSError(
+                f"cannot load speech model {self.model_id!r}: {exc}. Give a local folder saved with "
+                "save_pretrained, or a hub id with network access or a filled Hugging Face cache."
+            ) from exc
+        n_layers = int(config.num_hidden_layers)
+        if not 0 <= self.layer <= n_layers:
+            raise ValueError(f"layer {self.layer} out of range for {self.model_id} (0..{n_layers})")
+        net = AutoModel.from_pretrained(self.model_id, revision=revision, config=config, local_files_only=local_files_only)
+        encoder = net.encoder
+        encoder.layers = encoder.layers[: self.layer]
+        if getattr(config, "do_stable_layer_norm", False) and self.layer < n_layers:
+            # Pre-norm models apply a final LayerNorm after the last layer only; hidden_states[k]
+            # of the full model for k < n_layers has none.
+            encoder.layer_norm = nn.Identity()
+        net.config.num_hidden_layers = self.layer
+        self.net = net
+        self.do_normalize = self._wants_waveform_normalisation(local_files_only)
+        conv = net.feature_extractor.conv_layers
+        self.kernels = list(config.conv_kernel)
+        self.strides = list(config.conv_stride)
+        first = conv[0]
+        self._group_norm = None
+        if isinstance(getattr(first, "layer_norm", None), nn.GroupNorm):
+            self._group_norm = LengthAwareGroupNorm(first.layer_norm)
+            first.layer_norm = self._group_norm
+        self.sample_rate = 16000
+        self.dim = int(config.hidden_size)
+        hop = 1
+        for s in self.strides:
+            hop *= s
+        self.frame_rate = self.sample_rate / hop
+        self.freeze()
+
+    def _wants_waveform_normalisation(self, local_files_only: bool) -> bool:
+        try:
+            from transformers import AutoFeatureExtractor
+
+            fe = AutoFeatureExtractor.from_pretrained(
+                self.model_id, revision=self.revision, local_files_only=local_files_only
+            )
+            return bool(getattr(fe, "do_normalize", False))
+        except Exception:
+            return False
+
+    @property
+    def spec(self):
+        return {"kind": "ssl", "model": self.model_id, "revision": self.revision, "layer": self.layer,
+                "model_type": self.net.config.model_type}
+
+    def n_frames(self, lengths: torch.Tensor) -> torch.Tensor:
+        n = lengths
+        for k, s in zip(self.kernels, self.strides):
+            n = _conv_out_lengths(n, k, s)
+        return n.clamp_min(0)
+
+    @torch.inference_mode()
+    def extract(self, waves, lengths):
+        device = next(self.net.parameters()).device
+        waves = waves.to(device)
+        lengths = lengths.to(device)
+        sample_mask = frames_mask(lengths, waves.shape[-1])
+        if self.do_normalize:  # per item, over its real samples (as the feature extractor does)
+            m = sample_mask.to(waves.dtype)
+            n = m.sum(-1, keepdim=True).clamp_min(1)
+            mean = (waves * m).sum(-1, keepdim=True) / n
+            var = (((waves - mean) * m) ** 2).sum(-1, keepdim=True) / n
+            waves = ((waves - mean) / torch.sqrt(var + 1e-7)) * m
+        if self._group_norm is not None:
+            self._group_norm.valid = _conv_out_lengths(lengths, self.kernels[0], self.strides[0])
+        use_bf16 = self.autocast_bf16 and device.type in ("cpu", "cuda")
+        try:
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                out = self.net(waves, attention_mask=sample_mask.long())
+        finally:
+            if self._group_norm is not None:
+                self._group_norm.valid = None
+        frames = out.last_hidden_state.float()
+        mask = frames_mask(self.n_frames(lengths), frames.shape[1])
+        return frames.masked_fill(~mask[..., None], 0.0), mask

@@ -1,0 +1,48 @@
+"""The model configuration stored as ``config.json`` in every checkpoint folder."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..labels import LabelSet, PAPER_LABELS
+
+FORMAT_NAME = "stylecheck-model"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ModelConfig:
+    arch: str = "speechmlc"  # speechmlc | resnet34
+    arch_params: dict[str, Any] = field(default_factory=dict)
+    backbone: dict[str, Any] = field(default_factory=lambda: {"kind": "ge2e", "variant": "partials", "partial_hop": 40})
+    input_dim: int = 256
+    labels: dict[str, list[str]] = field(default_factory=PAPER_LABELS.to_dict)
+    sample_rate: int = 16000
+    window_s: float = 5.0  # the head sees windows of this many seconds (paper: 5 s crops)
+    segment_s: float = 30.0  # the backbone sees at most this many seconds at once
+    # Per-label decision thresholds on calibrated probabilities (0.5 when not tuned).
+    thresholds: list[float] | None = None
+    # Per-label Platt scaling of logits: p = sigmoid(scale * logit + bias); None = identity.
+    calibration: dict[str, list[float]] | None = None
+    name: str = "stylecheck-model"
+    version: str = "0"
+    training: dict[str, Any] = field(default_factory=dict)
+    package_version: str = ""
+    format: str = FORMAT_NAME
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def label_set(self) -> LabelSet:
+        return LabelSet.from_dict(self.labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown config keys: {sorted(unknown)}")
+        return cls(**data)

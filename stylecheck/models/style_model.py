@@ -1,0 +1,214 @@
+"""``StyleModel``: a frozen backbone plus a trained head, from a checkpoint folder to probabilities.
+
+Inference path (shared by ``predict``, scoring, evaluation and the probes):
+wave -> segments of at most ``segment_s`` -> backbone frames (concatenated) -> windows of
+``window_s`` worth of frames -> head logits per window -> calibrated probabilities -> one
+probability per label per file, the window probabilities averaged with weights from
+:func:`stylecheck.audio.inference_windows`. Training crops the same frame sequences, so the head
+sees the same kind of input in both.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import torch
+
+from ..audio import inference_windows, load_audio, pad_batch
+from ..audio.load import resample
+from ..features import Backbone, build_backbone
+from ..labels import LabelSet
+from .checkpoint import build_head, load_checkpoint, save_checkpoint
+from .config import ModelConfig
+
+
+def frame_window(backbone: Backbone, window_s: float) -> int:
+    """Frames the backbone gives for ``window_s`` seconds of audio."""
+    return max(1, int(backbone.n_frames(torch.tensor([int(round(window_s * backbone.sample_rate))]))[0]))
+
+
+def extract_frames(backbone: Backbone, waves: Sequence[torch.Tensor], segment_s: float,
+                   max_batch_seconds: float = 120.0) -> list[torch.Tensor]:
+    """Real frames ``[F_i, D]`` of each wave. Long waves are cut into segments of at most
+    ``segment_s`` whose frames are concatenated; segments are batched by similar length."""
+    seg = int(segment_s * backbone.sample_rate)
+    pieces: list[tuple[int, int, torch.Tensor]] = []  # (wave index, segment index, samples)
+    for i, w in enumerate(waves):
+        n = w.shape[-1]
+        # Equal segments, so none is a sliver too short for the backbone.
+        k = max(1, -(-n // seg))
+        size = -(-n // k)
+        for j in range(k):
+            pieces.append((i, j, w[j * size : (j + 1) * size]))
+    order = sorted(range(len(pieces)), key=lambda k: pieces[k][2].shape[-1])
+    out: dict[tuple[int, int], torch.Tensor] = {}
+    budget = int(max_batch_seconds * backbone.sample_rate)
+    batch: list[int] = []
+
+    def flush():
+        if not batch:
+            return
+        x, lengths = pad_batch([pieces[k][2] for k in batch])
+        frames, mask = backbone.extract(x, lengths)
+        for row, k in enumerate(batch):
+            out[(pieces[k][0], pieces[k][1])] = frames[row, : int(mask[row].sum())].float().cpu()
+        batch.clear()
+
+    for k in order:
+        longest = pieces[k][2].shape[-1]
+        if batch and longest * (len(batch) + 1) > budget:
+            flush()
+        batch.append(k)
+    flush()
+    result = []
+    for i in range(len(waves)):
+        parts = [out[key] for key in sorted(k for k in out if k[0] == i)]
+        result.append(torch.cat(parts, 0))
+    return result
+
+
+@dataclass
+class WindowBatch:
+    frames: torch.Tensor  # [N, W, D]
+    mask: torch.Tensor  # [N, W]
+    owner: torch.Tensor  # [N] index of the file each window belongs to
+    weight: torch.Tensor  # [N] seconds the window contributes
+
+
+def frame_windows(frames_list: Sequence[torch.Tensor], window: int, frame_rate: float) -> WindowBatch:
+    chunks, owners, weights = [], [], []
+    for i, fr in enumerate(frames_list):
+        for w in inference_windows(fr.shape[0], window, frame_rate):
+            chunks.append(fr[w.start : w.start + w.length])
+            owners.append(i)
+            weights.append(max(w.weight, 1e-6))
+    width = max(c.shape[0] for c in chunks)
+    dim = chunks[0].shape[1]
+    x = torch.zeros(len(chunks), width, dim)
+    mask = torch.zeros(len(chunks), width, dtype=torch.bool)
+    for k, c in enumerate(chunks):
+        x[k, : c.shape[0]] = c
+        mask[k, : c.shape[0]] = True
+    return WindowBatch(x, mask, torch.tensor(owners), torch.tensor(weights, dtype=torch.float64))
+
+
+class StyleModel:
+    """A loaded style classifier. ``labels`` are the checkpoint's own label set."""
+
+    def __init__(self, config: ModelConfig, head: torch.nn.Module, backbone: Backbone | None = None,
+                 path: Path | None = None, device: str | torch.device = "cpu"):
+        self.config = config
+        self.head = head.eval()
+        self._backbone = backbone
+        self.path = path
+        self.device = torch.device(device)
+        self.head.to(self.device)
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | os.PathLike, device: str = "cpu", backbone: Backbone | None = None) -> "StyleModel":
+        config, head, folder = load_checkpoint(name_or_path)
+        return cls(config, head, backbone=backbone, path=folder, device=resolve_device(device))
+
+    def save_pretrained(self, folder: str | os.PathLike) -> Path:
+        return save_checkpoint(folder, self.config, self.head)
+
+    # -- parts -----------------------------------------------------------------------------
+    @property
+    def backbone(self) -> Backbone:
+        if self._backbone is None:
+            self._backbone = build_backbone(self.config.backbone)
+            self._backbone.to(self.device)
+        return self._backbone
+
+    @property
+    def label_set(self) -> LabelSet:
+        return self.config.label_set
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.label_set.labels
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        t = self.config.thresholds
+        return np.full(len(self.labels), 0.5) if t is None else np.asarray(t, dtype=float)
+
+    @property
+    def sample_rate(self) -> int:
+        return self.config.sample_rate
+
+    @property
+    def window_frames(self) -> int:
+        return frame_window(self.backbone, self.config.window_s)
+
+    def calibrate(self, logits: torch.Tensor) -> torch.Tensor:
+        cal = self.config.calibration
+        if cal:
+            scale = torch.tensor(cal["scale"], dtype=logits.dtype, device=logits.device)
+            bias = torch.tensor(cal["bias"], dtype=logits.dtype, device=logits.device)
+            logits = logits * scale + bias
+        return torch.sigmoid(logits)
+
+    # -- inference -------------------------------------------------------------------------
+    @torch.inference_mode()
+    def probabilities_from_frames(self, frames_list: Sequence[torch.Tensor], max_windows: int = 256) -> np.ndarray:
+        """Per-file probabilities ``[N, K]`` from each file's real frames ``[F_i, D]``."""
+        if not frames_list:
+            return np.zeros((0, len(self.labels)))
+        wb = frame_windows(frames_list, self.window_frames, self.backbone.frame_rate)
+        probs = []
+        for s in range(0, wb.frames.shape[0], max_windows):
+            logits = self.head(wb.frames[s : s + max_windows].to(self.device), wb.mask[s : s + max_windows].to(self.device))
+            probs.append(self.calibrate(logits.float()).double().cpu())
+        p = torch.cat(probs, 0)
+        out = torch.zeros(len(frames_list), p.shape[1], dtype=torch.float64)
+        total = torch.zeros(len(frames_list), dtype=torch.float64)
+        out.index_add_(0, wb.owner, p * wb.weight[:, None])
+        total.index_add_(0, wb.owner, wb.weight)
+        return (out / total[:, None]).numpy()
+
+    def frames(self, waves: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+        return extract_frames(self.backbone, waves, self.config.segment_s)
+
+    def predict_waves(self, waves: Sequence[torch.Tensor]) -> np.ndarray:
+        """Probabilities ``[N, K]`` for mono float32 waves at the model's sample rate."""
+        return self.probabilities_from_frames(self.frames(waves))
+
+    def load(self, item) -> torch.Tensor:
+        if isinstance(item, (str, os.PathLike)):
+            return load_audio(item, self.sample_rate)
+        if isinstance(item, tuple):
+            wave, sr = item
+            return resample(torch.as_tensor(np.asarray(wave, dtype=np.float32)), int(sr), self.sample_rate)
+        return torch.as_tensor(np.asarray(item, dtype=np.float32))
+
+    def predict(self, inputs: Iterable, batch_size: int = 16) -> np.ndarray:
+        """Probabilities ``[N, K]`` (columns in ``self.labels`` order) for paths, arrays at the
+        model's rate, or ``(array, sample_rate)`` pairs. A bad file raises :class:`AudioError`."""
+        items = list(inputs)
+        rows = []
+        for s in range(0, len(items), batch_size):
+            rows.append(self.predict_waves([self.load(x) for x in items[s : s + batch_size]]))
+        return np.concatenate(rows, 0) if rows else np.zeros((0, len(self.labels)))
+
+    def decide(self, probs: np.ndarray) -> np.ndarray:
+        """Boolean decisions per label from calibrated probabilities and the stored thresholds."""
+        return np.asarray(probs) >= self.thresholds[None, :]
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    if str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def new_model(arch: str, backbone: Backbone, label_set: LabelSet, **arch_params) -> StyleModel:
+    """A freshly initialised model for ``backbone`` and ``label_set``."""
+    config = ModelConfig(
+        arch=arch, arch_params=dict(arch_params), backbone=backbone.spec, input_dim=backbone.dim,
+        labels=label_set.to_dict(), sample_rate=backbone.sample_rate,
+    )
+    return StyleModel(config, build_head(config), backbone=backbone)
