@@ -154,21 +154,30 @@ class StyleModel:
 
     # -- inference -------------------------------------------------------------------------
     @torch.inference_mode()
-    def probabilities_from_frames(self, frames_list: Sequence[torch.Tensor], max_windows: int = 256) -> np.ndarray:
-        """Per-file probabilities ``[N, K]`` from each file's real frames ``[F_i, D]``."""
-        if not frames_list:
-            return np.zeros((0, len(self.labels)))
+    def window_logits(self, frames_list: Sequence[torch.Tensor], max_windows: int = 256) -> tuple[torch.Tensor, WindowBatch]:
+        """Uncalibrated logits ``[N_windows, K]`` of every window of every file, and the windows."""
         wb = frame_windows(frames_list, self.window_frames, self.backbone.frame_rate)
-        probs = []
+        logits = []
         for s in range(0, wb.frames.shape[0], max_windows):
-            logits = self.head(wb.frames[s : s + max_windows].to(self.device), wb.mask[s : s + max_windows].to(self.device))
-            probs.append(self.calibrate(logits.float()).double().cpu())
-        p = torch.cat(probs, 0)
-        out = torch.zeros(len(frames_list), p.shape[1], dtype=torch.float64)
-        total = torch.zeros(len(frames_list), dtype=torch.float64)
+            logits.append(self.head(wb.frames[s : s + max_windows].to(self.device),
+                                    wb.mask[s : s + max_windows].to(self.device)).float().cpu())
+        return torch.cat(logits, 0), wb
+
+    def aggregate(self, window_probs: torch.Tensor, wb: WindowBatch, n_files: int) -> np.ndarray:
+        """File probabilities: window probabilities averaged with the windows' weights."""
+        p = window_probs.double()
+        out = torch.zeros(n_files, p.shape[1], dtype=torch.float64)
+        total = torch.zeros(n_files, dtype=torch.float64)
         out.index_add_(0, wb.owner, p * wb.weight[:, None])
         total.index_add_(0, wb.owner, wb.weight)
         return (out / total[:, None]).numpy()
+
+    def probabilities_from_frames(self, frames_list: Sequence[torch.Tensor]) -> np.ndarray:
+        """Per-file calibrated probabilities ``[N, K]`` from each file's real frames ``[F_i, D]``."""
+        if not frames_list:
+            return np.zeros((0, len(self.labels)))
+        logits, wb = self.window_logits(frames_list)
+        return self.aggregate(self.calibrate(logits), wb, len(frames_list))
 
     def frames(self, waves: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         return extract_frames(self.backbone, waves, self.config.segment_s)
