@@ -1,0 +1,61 @@
+"""Joining the parts of a sharded run (``--shard I/N`` or torchrun ranks) into one output."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..io import write_csv, write_json
+from ..labels import LabelSet
+from .score import ScoreError
+
+
+def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
+                      write_summary: bool = True) -> pd.DataFrame:
+    """Concatenate ``scores.shard-*.csv`` from the given folders (each may hold several shards)
+    into ``out_dir/scores.csv`` and write the summary. Checks that every shard of the run is
+    present exactly once and that no file appears twice."""
+    shard_files: list[Path] = []
+    for d in parts:
+        shard_files += sorted(Path(d).glob("scores.shard-*-of-*.csv"))
+    if not shard_files:
+        raise ScoreError(f"no scores.shard-*-of-*.csv files in {', '.join(map(str, parts))}")
+    counts = {f.name.split("-of-")[1].split(".")[0] for f in shard_files}
+    if len(counts) != 1:
+        raise ScoreError(f"shards from runs with different shard counts: {sorted(counts)}")
+    n = int(counts.pop())
+    indices = sorted(int(f.name.split("shard-")[1].split("-of")[0]) for f in shard_files)
+    if indices != list(range(n)):
+        missing = sorted(set(range(n)) - set(indices))
+        dup = sorted({i for i in indices if indices.count(i) > 1})
+        raise ScoreError(f"incomplete or duplicated shards: missing {missing}, duplicated {dup}")
+    frames = [pd.read_csv(f, dtype={"file": str, "system": str, "speaker": str, "error": str, "prompt": str,
+                                    "predicted": str, "expected": str}, keep_default_na=False, na_values=[""])
+              for f in shard_files]
+    scores = pd.concat(frames, ignore_index=True)
+    for col in scores.columns:
+        if not col.startswith("p_") and col != "duration_s":
+            scores[col] = scores[col].fillna("").astype(str)
+    dup = scores["file"][scores["file"].duplicated()].tolist()
+    if dup:
+        raise ScoreError(f"files scored in more than one shard: {dup[:5]}")
+    scores = scores.sort_values("file", kind="stable").reset_index(drop=True)
+    out = Path(out_dir)
+    write_csv(out / "scores.csv", scores)
+    metas = [json.loads(f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).read_text())
+             for f in shard_files if f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).is_file()]
+    meta = dict(metas[0]) if metas else {}
+    meta["counts"] = scores["status"].value_counts().to_dict()
+    meta["merged_shards"] = n
+    write_json(out / "run.json", meta)
+    if write_summary and metas:
+        from .summary import write_summary_outputs
+
+        label_set = LabelSet.from_dict(meta["model"]["label_set"])
+        write_summary_outputs(scores, label_set, np.asarray(meta["model"]["thresholds"]), out,
+                              Path(meta["audio_dir"]), meta)
+    return scores
