@@ -10,7 +10,7 @@ from .app import app, console
 # Command modules register themselves on import.
 from . import models as _models  # noqa: F401,E402
 
-for _name in ("train", "score", "prepare", "report", "probe", "augment"):
+for _name in ("train", "score", "prepare", "report", "probe", "augment", "prompts"):
     try:
         __import__(f"{__name__}.{_name}")
     except ModuleNotFoundError as exc:  # a command group not built yet

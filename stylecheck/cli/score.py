@@ -72,8 +72,7 @@ def score(
                 shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
                 device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
                 progress=on_progress,
-            ) if shard is None else _score_shard(out, audio_dir, expected, model, force, Shard.parse(shard),
-                                                 batch_size, str(resolve_device(device)), bf16, on_progress)
+            )
         except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
             fail(str(exc))
     if scores is None:
@@ -88,13 +87,6 @@ def score(
     if shard is None:
         _print_summary(out)
     console.print(f"outputs in [bold]{out}[/]")
-
-
-def _score_shard(out, audio_dir, expected, model, force, shard, batch_size, device, bf16, progress):
-    from ..scoring import score_directory
-
-    return score_directory(audio_dir, expected, model, out, force=force, shard=shard, batch_size=batch_size,
-                           device=device, bf16=bf16, progress=progress)
 
 
 @app.command("merge")

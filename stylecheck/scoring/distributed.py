@@ -15,13 +15,14 @@ def torchrun_shard() -> Shard | None:
     return Shard(int(os.environ.get("RANK", "0")), world) if world > 1 else None
 
 
-def score_directory_distributed(out_dir, **kwargs) -> pd.DataFrame | None:
-    """``score_directory`` as one rank of a torchrun job; returns the merged table on rank 0."""
+def score_directory_distributed(out_dir, shard: Shard | None = None, **kwargs) -> pd.DataFrame | None:
+    """``score_directory`` as one rank of a torchrun job; returns the merged table on rank 0 and
+    None on the other ranks. Without torchrun (or with an explicit ``shard``), a plain call."""
     import torch.distributed as dist
 
+    if shard is not None or torchrun_shard() is None:
+        return score_directory(out_dir=out_dir, shard=shard, **kwargs)
     shard = torchrun_shard()
-    if shard is None:
-        return score_directory(out_dir=out_dir, **kwargs)
     if not dist.is_initialized():
         dist.init_process_group("gloo")  # only a barrier crosses processes: gloo works everywhere
     try:

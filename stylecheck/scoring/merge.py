@@ -33,13 +33,11 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
         missing = sorted(set(range(n)) - set(indices))
         dup = sorted({i for i in indices if indices.count(i) > 1})
         raise ScoreError(f"incomplete or duplicated shards: missing {missing}, duplicated {dup}")
-    frames = [pd.read_csv(f, dtype={"file": str, "system": str, "speaker": str, "error": str, "prompt": str,
-                                    "predicted": str, "expected": str}, keep_default_na=False, na_values=[""])
-              for f in shard_files]
+    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in shard_files]
     scores = pd.concat(frames, ignore_index=True)
     for col in scores.columns:
-        if not col.startswith("p_") and col != "duration_s":
-            scores[col] = scores[col].fillna("").astype(str)
+        if col.startswith("p_") or col == "duration_s":
+            scores[col] = pd.to_numeric(scores[col].replace("", np.nan))
     dup = scores["file"][scores["file"].duplicated()].tolist()
     if dup:
         raise ScoreError(f"files scored in more than one shard: {dup[:5]}")

@@ -1,0 +1,53 @@
+"""``stylecheck prompts STYLES.csv``: show how each prompt or styles cell of a file was read."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .app import app, console, fail
+
+
+@app.command("prompts")
+def prompts(
+    styles_csv: Path = typer.Argument(..., help="STYLES.csv: a 'file' column and a 'styles' and/or 'prompt' column."),
+    labels_from: Optional[str] = typer.Option(
+        None, "--labels-from", help="Read prompts in this model's label set (folder or hub id); default: the paper's 8 labels."),
+) -> None:
+    """Show the labels each prompt or styles cell expects, the categories it leaves open, and why."""
+    from ..labels import PAPER_LABELS
+    from ..models import CheckpointError
+    from ..models.checkpoint import read_config, resolve_model_dir
+    from ..scoring.expected import StylesError, explain_expected_styles
+
+    label_set = PAPER_LABELS
+    if labels_from is not None:
+        try:
+            label_set = read_config(resolve_model_dir(labels_from)).label_set
+        except CheckpointError as exc:
+            fail(str(exc))
+    try:
+        table = explain_expected_styles(styles_csv, label_set)
+    except StylesError as exc:
+        fail(str(exc))
+
+    count = f"{len(table)} file" + ("" if len(table) == 1 else "s")
+    out = Table(title=Text(f"{styles_csv} ({count})"), show_lines=True)
+    out.add_column("file", overflow="fold")
+    out.add_column("from")
+    out.add_column("text", overflow="fold")
+    for category in label_set.categories:
+        out.add_column(category, min_width=max(len(lab) for lab in label_set.categories[category]))
+    out.add_column("open")
+    out.add_column("matched", overflow="fold")
+    out.add_column("warnings", overflow="fold", style="yellow")
+    # Text() so brackets in file names or prompts are shown, not read as rich markup.
+    for row in table.to_dict("records"):
+        out.add_row(*(Text(str(v)) for v in (
+            row["file"], row["source"], row["styles"] if row["source"] == "styles" else row["prompt"],
+            *(row[f"expected_{c}"] or "-" for c in label_set.categories),
+            row["open"].replace(";", ", "), row["matched"], row["warnings"].replace("; ", "\n"))))
+    console.print(out)
