@@ -1,0 +1,356 @@
+"""The cross-corpus probe of the paper's section 5.3 / Figure 4.
+
+Emotional-speech corpora carry no Dark / Bright annotation, so the paper uses "happy" and "sad"
+utterances as stand-ins and reports how often the model detects Dark and Bright in each. This
+module reads the corpora (ESD split into its English and Mandarin halves, RAVDESS with strong
+intensity by default as the paper chose, EmoDB), scores the happy and sad files, and summarises
+per corpus and emotion with intervals that resample speakers: a corpus has only a handful of
+voices (RAVDESS 24, ESD 10 per language, EmoDB 10), and files of one voice are not independent
+evidence.
+
+The statistics (:func:`summarize_probe`) take a per-file table of probabilities, so they can be
+checked on hand-made numbers without a model.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..audio import AudioError, load_audio
+from ..data.corpora.emodb import read_emodb
+from ..data.corpora.esd import read_esd
+from ..data.corpora.ravdess import read_ravdess
+from ..io import write_csv, write_figure, write_text
+from ..models import StyleModel
+from ..reporting.markdown import markdown_table
+from .bootstrap import DEFAULT_RESAMPLES, Interval, bootstrap_mean, paired_bootstrap_diff
+
+#: Corpus readers by the name callers use for a corpus folder (``--esd``, ``--ravdess``, ``--emodb``).
+CORPUS_READERS: dict[str, Callable[..., pd.DataFrame]] = {"esd": read_esd, "ravdess": read_ravdess, "emodb": read_emodb}
+#: The paper's Figure 4 order; corpora not listed here follow in the order they appear.
+CORPUS_ORDER = ("ESD-English", "ESD-Chinese", "RAVDESS", "EmoDB")
+PROBED_LABELS = ("Dark", "Bright")
+RAVDESS_INTENSITIES = ("strong", "all")
+#: Below this many speakers a speaker bootstrap has too few distinct resamples to be trusted.
+FEW_SPEAKERS = 5
+
+Progress = Callable[[int, int], None]
+
+
+class ProbeError(ValueError):
+    """The probe cannot run as asked (a model without Dark/Bright, no usable files, bad option)."""
+
+
+@dataclass
+class ProbeResult:
+    """Everything the probe computed; the tables are the ones written to ``out_dir``."""
+
+    summary: pd.DataFrame  # probe.csv: one row per corpus and emotion
+    speakers: pd.DataFrame  # probe_speakers.csv: one row per corpus, emotion and speaker
+    files: pd.DataFrame  # probe_files.csv: one row per scored file, with status and error
+    differences: pd.DataFrame  # the happy-vs-sad contrast per corpus
+    inventory: pd.DataFrame  # per corpus folder: files found, not following the naming, selected
+    unmatched: dict[str, list[str]]  # per corpus folder: audio files that do not follow the naming
+    model_name: str
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def unreadable(self) -> pd.DataFrame:
+        return self.files[self.files["status"] != "ok"]
+
+
+# -- model labels ----------------------------------------------------------------------------
+def probe_label_columns(labels: Sequence[str], probed: Sequence[str] = PROBED_LABELS) -> dict[str, int]:
+    """Index of each probed label in ``labels`` (matched by name, case-insensitively)."""
+    index = {lab.lower(): i for i, lab in enumerate(labels)}
+    missing = [lab for lab in probed if lab.lower() not in index]
+    if missing:
+        raise ProbeError(
+            f"the model has no label {', '.join(repr(m) for m in missing)} (its labels: {', '.join(labels)}); "
+            f"the emotion-corpora probe needs {' and '.join(probed)}"
+        )
+    return {lab: index[lab.lower()] for lab in probed}
+
+
+def prob_column(label: str) -> str:
+    return f"p_{label.lower()}"
+
+
+def model_description(model: StyleModel) -> str:
+    cfg = model.config
+    where = f" ({model.path})" if model.path is not None else ""
+    return f"{cfg.name} v{cfg.version}{where}"
+
+
+# -- files -----------------------------------------------------------------------------------
+def collect_probe_files(corpora: dict[str, str | os.PathLike], emotions: Sequence[str] = ("happy", "sad"),
+                        ravdess_intensity: str = "strong") -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
+    """Read each corpus folder and keep the files of ``emotions``.
+
+    Returns (files, inventory, unmatched): the selected files (path, corpus, speaker, emotion and
+    the corpus's own fields), a table of what each folder held, and per folder the audio files
+    that do not follow the corpus's naming.
+    """
+    if ravdess_intensity not in RAVDESS_INTENSITIES:
+        raise ProbeError(f"ravdess_intensity must be one of {', '.join(RAVDESS_INTENSITIES)}, not {ravdess_intensity!r}")
+    unknown = sorted(set(corpora) - set(CORPUS_READERS))
+    if unknown:
+        raise ProbeError(f"unknown corpus {', '.join(unknown)}; known: {', '.join(CORPUS_READERS)}")
+    if not corpora:
+        raise ProbeError(f"no corpus folder given; give at least one of: {', '.join(CORPUS_READERS)}")
+    wanted = [e.lower() for e in emotions]
+    frames, inventory, unmatched = [], [], {}
+    for key, folder in corpora.items():
+        table = CORPUS_READERS[key](folder)
+        unmatched[key] = list(table.attrs.get("unmatched", []))
+        keep = table["emotion"].isin(wanted)
+        note = ""
+        if key == "ravdess" and ravdess_intensity == "strong":
+            keep &= table["intensity"] == "strong"
+            note = "strong intensity only"
+        if table.attrs.get("song_files"):
+            note = "; ".join(filter(None, [note, f"{table.attrs['song_files']} song files left out"]))
+        inventory.append({"corpus_folder": key, "path": str(folder), "files": len(table),
+                          "not_following_naming": len(unmatched[key]), "selected": int(keep.sum()), "note": note})
+        # Nullable integers, so a corpus's integer fields stay integers beside the other corpora's gaps.
+        frames.append(table[keep].astype({c: "Int64" for c in table.select_dtypes("integer").columns}))
+    files = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if files.empty:
+        raise ProbeError(f"no {' or '.join(wanted)} files in {', '.join(str(f) for f in corpora.values())}")
+    return files, pd.DataFrame(inventory), unmatched
+
+
+def score_probe_files(files: pd.DataFrame, model: StyleModel, batch_size: int = 16,
+                      progress: Progress | None = None) -> pd.DataFrame:
+    """``files`` with one probability column per model label (``p_<label>``), ``status`` and ``error``.
+
+    Files are loaded one by one so an unreadable file (``AudioError``) is recorded with its reason
+    and leaves the rest of its batch alone; the readable ones go to ``model.predict`` in batches.
+    """
+    n = len(files)
+    probs = np.full((n, len(model.labels)), np.nan)
+    errors = [""] * n
+    paths = files["path"].tolist()
+    for start in range(0, n, batch_size):
+        rows, waves = [], []
+        for i in range(start, min(start + batch_size, n)):
+            try:
+                waves.append(load_audio(paths[i], model.sample_rate))
+                rows.append(i)
+            except AudioError as exc:
+                errors[i] = exc.reason
+        if waves:
+            probs[rows] = model.predict(waves, batch_size=batch_size)
+        if progress is not None:
+            progress(min(start + batch_size, n), n)
+    scored = files.reset_index(drop=True).copy()
+    for k, label in enumerate(model.labels):
+        scored[prob_column(label)] = probs[:, k]
+    scored["status"] = ["error" if e else "ok" for e in errors]
+    scored["error"] = errors
+    return scored
+
+
+# -- statistics ------------------------------------------------------------------------------
+def _corpus_order(corpora: Sequence[str]) -> list[str]:
+    seen = list(dict.fromkeys(corpora))
+    return [c for c in CORPUS_ORDER if c in seen] + [c for c in seen if c not in CORPUS_ORDER]
+
+
+def summarize_probe(scored: pd.DataFrame, emotions: Sequence[str] = ("happy", "sad"),
+                    labels: Sequence[str] = PROBED_LABELS, n_resamples: int = DEFAULT_RESAMPLES,
+                    seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Summary, per-speaker and happy-vs-sad tables from per-file probabilities.
+
+    ``scored`` needs columns corpus, speaker, emotion and ``p_<label>`` for each of ``labels``;
+    rows without probabilities (unreadable files) are left out. Means are over files; their 95%
+    intervals resample speakers. The contrast per corpus is, over speakers who have both emotions,
+    the mean of [P(Bright) - P(Dark)] in the first emotion minus the same in the second, each a
+    speaker mean, with a bootstrap interval over speakers and a two-sided bootstrap p-value.
+    """
+    cols = [prob_column(lab) for lab in labels]
+    ok = scored.dropna(subset=cols)
+    corpora = _corpus_order(scored["corpus"].tolist())
+    summary_rows, speaker_frames, diff_rows = [], [], []
+    for corpus in corpora:
+        in_corpus = ok[ok["corpus"] == corpus]
+        for emotion in emotions:
+            part = in_corpus[in_corpus["emotion"] == emotion]
+            row = {"corpus": corpus, "emotion": emotion, "n_files": len(part), "n_speakers": part["speaker"].nunique()}
+            for lab, col in zip(labels, cols):
+                iv = (bootstrap_mean(part[col].to_numpy(), clusters=part["speaker"].tolist(),
+                                     n_resamples=n_resamples, seed=seed)
+                      if len(part) else Interval(np.nan, np.nan, np.nan))
+                row.update({col: iv.value, f"{col}_lo": iv.lo, f"{col}_hi": iv.hi})
+            summary_rows.append(row)
+            if len(part):
+                agg = {"n_files": (cols[0], "size"), **{c: (c, "mean") for c in cols}}
+                if "sex" in part.columns:
+                    agg["sex"] = ("sex", "first")
+                per_speaker = part.groupby("speaker", sort=True).agg(**agg).reset_index()
+                per_speaker.insert(0, "emotion", emotion)
+                per_speaker.insert(0, "corpus", corpus)
+                speaker_frames.append(per_speaker)
+        if len(emotions) >= 2:
+            diff_rows.append(_contrast(in_corpus, corpus, emotions[0], emotions[1], cols, n_resamples, seed))
+    summary = pd.DataFrame(summary_rows)
+    speakers = pd.concat(speaker_frames, ignore_index=True) if speaker_frames else pd.DataFrame()
+    return summary, speakers, pd.DataFrame(diff_rows)
+
+
+def _contrast(part: pd.DataFrame, corpus: str, first: str, second: str, cols: list[str],
+              n_resamples: int, seed: int) -> dict:
+    """[last label - first label] in ``first`` minus the same in ``second``, over speaker means."""
+    dark, bright = cols[0], cols[-1]
+    margin = (part[bright] - part[dark]).rename("margin")
+    by = pd.concat([part[["speaker", "emotion"]], margin], axis=1).groupby(["speaker", "emotion"])["margin"].mean()
+    table = by.unstack("emotion")
+    a_name, b_name = f"bright_minus_dark_{first}", f"bright_minus_dark_{second}"
+    row = {"corpus": corpus, "contrast": f"{first} - {second}"}
+    if first in table.columns and second in table.columns:
+        both = table[[first, second]].dropna()
+    else:
+        both = pd.DataFrame(columns=[first, second])
+    row["n_speakers"] = len(both)
+    if len(both):
+        iv, p = paired_bootstrap_diff(both[first].to_numpy(), both[second].to_numpy(),
+                                      n_resamples=n_resamples, seed=seed)
+        row.update({a_name: float(both[first].mean()), b_name: float(both[second].mean()),
+                    "difference": iv.value, "difference_lo": iv.lo, "difference_hi": iv.hi, "p_value": p})
+    else:
+        row.update({a_name: np.nan, b_name: np.nan, "difference": np.nan, "difference_lo": np.nan,
+                    "difference_hi": np.nan, "p_value": np.nan})
+    return row
+
+
+# -- figure and Markdown ---------------------------------------------------------------------
+def plot_probe(summary: pd.DataFrame, labels: Sequence[str] = PROBED_LABELS, title: str = ""):
+    """Figure 4's layout: one panel per corpus, emotions on the x axis, a bar per label with its
+    95% interval as an error bar."""
+    from matplotlib.figure import Figure
+
+    corpora = list(dict.fromkeys(summary["corpus"]))
+    emotions = list(dict.fromkeys(summary["emotion"]))
+    fig = Figure(figsize=(2.6 * max(1, len(corpora)) + 0.6, 3.2))
+    axes = fig.subplots(1, max(1, len(corpora)), sharey=True, squeeze=False)[0]
+    colours = ["#3b3b58", "#f2b134", "#6a8caf", "#c7522a"]
+    width = 0.8 / len(labels)
+    x = np.arange(len(emotions))
+    for ax, corpus in zip(axes, corpora):
+        part = summary[summary["corpus"] == corpus].set_index("emotion").reindex(emotions)
+        for k, lab in enumerate(labels):
+            col = prob_column(lab)
+            value = part[col].to_numpy(dtype=float)
+            # Error bars from the interval; none where it is undefined (a single speaker).
+            lower = np.nan_to_num(value - part[f"{col}_lo"].to_numpy(dtype=float), nan=0.0)
+            upper = np.nan_to_num(part[f"{col}_hi"].to_numpy(dtype=float) - value, nan=0.0)
+            ax.bar(x + (k - (len(labels) - 1) / 2) * width, np.nan_to_num(value), width,
+                   yerr=np.vstack([lower, upper]), capsize=3, label=lab, color=colours[k % len(colours)])
+        ax.set_title(corpus)
+        ax.set_xticks(x, [e.capitalize() for e in emotions])
+        ax.set_ylim(0, 1)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].set_ylabel("Mean detection probability")
+    axes[-1].legend(loc="upper right", frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _fmt(frame: pd.DataFrame, col: str) -> list[str]:
+    return [Interval(v, lo, hi).fmt() for v, lo, hi in zip(frame[col], frame[f"{col}_lo"], frame[f"{col}_hi"])]
+
+
+def probe_markdown(result: ProbeResult, labels: Sequence[str] = PROBED_LABELS, n_resamples: int = DEFAULT_RESAMPLES,
+                   max_listed: int = 50) -> str:
+    s, d = result.summary, result.differences
+    cols = [prob_column(lab) for lab in labels]
+    means = pd.DataFrame({"corpus": s["corpus"], "emotion": s["emotion"], "files": s["n_files"],
+                          "speakers": s["n_speakers"], **{f"P({lab})": _fmt(s, c) for lab, c in zip(labels, cols)}})
+    lines = [
+        "# Emotion-corpora probe (paper section 5.3, Figure 4)", "",
+        f"Model: {result.model_name}", "",
+        f"Mean probability that the model detects {' and '.join(labels)} in each corpus's "
+        f"{' and '.join(s['emotion'].unique())} utterances, with 95% bootstrap intervals that resample speakers "
+        f"({n_resamples} resamples). Figure: probe.png. Per-file probabilities: probe_files.csv.", "",
+        "## Mean probabilities", "", markdown_table(means), "",
+    ]
+    if not d.empty:
+        a_col, b_col = [c for c in d.columns if c.startswith("bright_minus_dark_")]
+        contrast = pd.DataFrame({
+            "corpus": d["corpus"], "speakers": d["n_speakers"],
+            a_col.replace("bright_minus_dark_", "B-D "): [Interval(v, np.nan, np.nan).fmt() for v in d[a_col]],
+            b_col.replace("bright_minus_dark_", "B-D "): [Interval(v, np.nan, np.nan).fmt() for v in d[b_col]],
+            "difference [95% CI]": _fmt(d, "difference"),
+            "p": [Interval(v, np.nan, np.nan).fmt() for v in d["p_value"]],
+        })
+        lines += ["## Happy vs sad", "",
+                  f"[P({labels[-1]}) - P({labels[0]})] in {d['contrast'].iloc[0].replace(' - ', ' minus the same in ')}, "
+                  "from speaker means over the speakers who have both; interval and p-value from a bootstrap "
+                  "over speakers. A positive difference means the model hears the first emotion as brighter.", "",
+                  markdown_table(contrast), ""]
+        few = d[d["n_speakers"] < FEW_SPEAKERS]
+        if len(few):
+            lines += [f"With fewer than {FEW_SPEAKERS} speakers ({', '.join(f'{c}: {n}' for c, n in zip(few['corpus'], few['n_speakers']))}) "
+                      "a bootstrap over speakers understates the uncertainty: read those intervals and p-values "
+                      "as descriptive only.", ""]
+    if not result.speakers.empty:
+        lines += ["## Per speaker", "", markdown_table(result.speakers), ""]
+    inv = result.inventory
+    lines += ["## Files", "", markdown_table(inv.rename(columns={"not_following_naming": "not following the naming"})), ""]
+    bad = result.unreadable
+    lines += [f"Unreadable files: {len(bad)} of {len(result.files)} selected."]
+    if len(bad):
+        lines += [""] + [f"- `{p}`: {e}" for p, e in zip(bad["path"][:max_listed], bad["error"][:max_listed])]
+        if len(bad) > max_listed:
+            lines.append(f"- ... and {len(bad) - max_listed} more (see probe_files.csv)")
+    for key, paths in result.unmatched.items():
+        if paths:
+            lines += ["", f"Audio files in the {key} folder that do not follow its naming ({len(paths)}):", ""]
+            lines += [f"- `{p}`" for p in paths[:max_listed]]
+            if len(paths) > max_listed:
+                lines.append(f"- ... and {len(paths) - max_listed} more")
+    return "\n".join(lines) + "\n"
+
+
+# -- the probe -------------------------------------------------------------------------------
+def probe_emotion_corpora(corpora: dict[str, str | os.PathLike], model: StyleModel | str | os.PathLike | None,
+                          out_dir: str | os.PathLike, emotions: Sequence[str] = ("happy", "sad"),
+                          ravdess_intensity: str = "strong", batch_size: int = 16,
+                          n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0, device: str = "cpu",
+                          progress: Progress | None = None) -> ProbeResult:
+    """Score the happy and sad files of each corpus and write the probe's tables and figure.
+
+    ``corpora`` maps ``esd`` / ``ravdess`` / ``emodb`` to their folders. ``model`` is a loaded
+    model, a model folder or hub id, or ``None`` for the bundled model (``CheckpointError`` when it
+    is not installed). Writes probe.csv, probe_speakers.csv, probe_files.csv, probe.md and
+    probe.png into ``out_dir``, each atomically.
+    """
+    if not isinstance(model, StyleModel):
+        from .. import load_model
+
+        model = load_model(model, device=device)
+    # Fails before any corpus is read when the model has no Dark / Bright.
+    labels = [model.labels[i] for i in probe_label_columns(model.labels).values()]
+    emotions = tuple(e.lower() for e in emotions)
+    files, inventory, unmatched = collect_probe_files(corpora, emotions, ravdess_intensity)
+    scored = score_probe_files(files, model, batch_size=batch_size, progress=progress)
+    summary, speakers, differences = summarize_probe(scored, emotions, labels, n_resamples, seed)
+    result = ProbeResult(summary, speakers, scored, differences, inventory, unmatched, model_description(model))
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result.outputs = {
+        "probe.csv": write_csv(out / "probe.csv", summary),
+        "probe_speakers.csv": write_csv(out / "probe_speakers.csv", speakers),
+        "probe_files.csv": write_csv(out / "probe_files.csv", scored),
+        "probe.md": write_text(out / "probe.md", probe_markdown(result, labels, n_resamples)),
+        "probe.png": write_figure(out / "probe.png", plot_probe(summary, labels, title=result.model_name)),
+    }
+    return result
