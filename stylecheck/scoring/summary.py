@@ -35,5 +35,6 @@ def write_summary_outputs(scores: pd.DataFrame, label_set: LabelSet, thresholds,
              plot_expected_probability(scores, label_set, out_dir / "expected_probability.png")]
     plots = [p for p in plots if p is not None]
     write_report_html(out_dir, scores, tables["adherence"], tables["label_prf"], tables["comparison"], plots,
-                      meta.get("model", {}), audio_dir)
+                      meta.get("model", {}), audio_dir, label_set=label_set,
+                      speaker_adherence=tables["speaker_adherence"])
     return tables
