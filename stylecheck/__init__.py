@@ -14,6 +14,9 @@ from .audio import AudioError, find_audio_files, load_audio  # noqa: E402
 from .labels import CATEGORIES, LABELS, PAPER_LABELS, LabelSet  # noqa: E402
 from .models import CheckpointError, ModelConfig, SpeechMLC, StyleModel  # noqa: E402
 from .features import build_backbone  # noqa: E402
+from .prompts import parse_style_prompt  # noqa: E402
+from .scoring import merge_score_parts, score_directory  # noqa: E402
+from .training import TrainOptions, train_model  # noqa: E402
 
 
 def load_model(name_or_path=None, device: str = "cpu") -> StyleModel:
@@ -27,5 +30,6 @@ def load_model(name_or_path=None, device: str = "cpu") -> StyleModel:
 
 __all__ = [
     "AudioError", "CATEGORIES", "CheckpointError", "LABELS", "LabelSet", "ModelConfig", "PAPER_LABELS",
-    "SpeechMLC", "StyleModel", "__version__", "build_backbone", "find_audio_files", "load_audio", "load_model",
+    "SpeechMLC", "StyleModel", "TrainOptions", "__version__", "build_backbone", "find_audio_files", "load_audio",
+    "load_model", "merge_score_parts", "parse_style_prompt", "score_directory", "train_model",
 ]
