@@ -93,6 +93,7 @@ class GE2EBackbone(Backbone):
     @staticmethod
     def normalize_volume(waves: torch.Tensor, lengths: torch.Tensor, target_dbfs: float = -30.0) -> torch.Tensor:
         """resemblyzer's ``normalize_volume(increase_only=True)``, per item over its real samples."""
+        lengths = lengths.to(waves.device)
         mask = frames_mask(lengths, waves.shape[-1]).to(waves.dtype)
         ms = (waves**2 * mask).sum(-1) / lengths.clamp_min(1)
         dbfs = 10 * torch.log10(ms.clamp_min(1e-20))
@@ -105,16 +106,18 @@ class GE2EBackbone(Backbone):
         waves = self.normalize_volume(waves, lengths)
         mels = [self.mel(waves[i, : int(n)]).T for i, n in enumerate(lengths)]
         n_frames = torch.tensor([m.shape[0] for m in mels], dtype=torch.long)
-        out = torch.zeros(len(mels), int(n_frames.max()), 40)
+        out = torch.zeros(len(mels), int(n_frames.max()), 40, device=waves.device)
         for i, m in enumerate(mels):
             out[i, : m.shape[0]] = m
         return out, n_frames
 
     @torch.inference_mode()
     def extract(self, waves, lengths):
+        # The mel filters and the network live on the backbone's device; frame counts stay on
+        # the CPU, where pack_padded_sequence wants them.
         lengths = lengths.cpu()
-        mels, n_frames = self.mel_frames(waves.float().cpu(), lengths)
         device = next(self.net.parameters()).device
+        mels, n_frames = self.mel_frames(waves.float().to(device), lengths)
         if self.variant == "frames":
             packed = nn.utils.rnn.pack_padded_sequence(mels.to(device), n_frames, batch_first=True, enforce_sorted=False)
             out, _ = self.net.lstm(packed)
@@ -141,7 +144,7 @@ class GE2EBackbone(Backbone):
                 windows.append(mels[i, start : start + min(PARTIAL_FRAMES, n)])
                 lens.append(min(PARTIAL_FRAMES, n))
         lens_t = torch.tensor(lens, dtype=torch.long)
-        batch = torch.zeros(len(windows), int(lens_t.max()), 40)
+        batch = torch.zeros(len(windows), int(lens_t.max()), 40, device=mels.device)
         for k, w in enumerate(windows):
             batch[k, : w.shape[0]] = w
         packed = nn.utils.rnn.pack_padded_sequence(batch.to(device), lens_t, batch_first=True, enforce_sorted=False)

@@ -32,6 +32,7 @@ class Mel80Backbone(Backbone):
 
     @torch.inference_mode()
     def extract(self, waves, lengths):
+        waves = waves.to(self.mel.spectrogram.window.device)  # callers pass CPU batches
         if waves.shape[-1] < self.n_fft:
             waves = torch.nn.functional.pad(waves, (0, self.n_fft - waves.shape[-1]))
         spec = self.mel(waves)  # [B, n_mels, F]

@@ -5,6 +5,12 @@ Layer ``k`` means ``hidden_states[k]`` of the full model with ``output_hidden_st
 "6th layer" is ``hidden_states[6]`` of HuBERT-base). Layers above ``k`` are removed from the
 module, so they are never computed.
 
+Pre-norm models (WavLM-large, wav2vec 2.0-large: ``do_stable_layer_norm``) apply one LayerNorm
+after their last layer. It is never applied here, for any ``k``: layer ``k`` is the residual
+stream after ``k`` layers, which is ``hidden_states[k]`` in transformers 5 for every ``k``
+(transformers 4 put the LayerNorm into ``hidden_states[-1]`` only). Keeping one definition for
+every layer also keeps a checkpoint's features the same whichever transformers release runs it.
+
 Padding. Models whose feature encoder uses group norm (HuBERT-base, wav2vec 2.0-base) normalise
 each channel of the first convolution over the whole time axis, padding included, so a padded
 batch changes an item's features. The first layer's ``GroupNorm`` is replaced by
@@ -47,6 +53,12 @@ class LengthAwareGroupNorm(nn.Module):
         return y
 
 
+def _looks_like_path(name: str) -> bool:
+    """True for names that cannot be hub ids (``owner/name`` or ``name``): absolute, relative to
+    ``.`` or ``~``, or with more than one separator."""
+    return os.path.isabs(name) or name.startswith((".", "~")) or name.count("/") > 1 or "\\" in name
+
+
 def _conv_out_lengths(lengths: torch.Tensor, kernel: int, stride: int) -> torch.Tensor:
     return torch.div(lengths - kernel, stride, rounding_mode="floor") + 1
 
@@ -67,14 +79,26 @@ class SSLBackbone(Backbone):
         self.revision = revision
         self.layer = int(layer)
         self.autocast_bf16 = autocast_bf16
+        folder = Path(self.model_id).expanduser()
+        if not folder.is_dir() and (folder.exists() or _looks_like_path(self.model_id)):
+            # Not a hub id either: fail here with the path rather than with a hub lookup error.
+            what = "a file, not a folder" if folder.exists() else "no such folder"
+            raise OSError(
+                f"{self.model_id}: {what} (a speech model is a folder saved with save_pretrained, "
+                f"or a hub id such as {DEFAULT_SSL_MODEL})"
+            )
+        if folder.is_dir():
+            # An absolute path, so the spec stored in a checkpoint (and the feature cache key)
+            # means the same folder whatever the working directory.
+            self.model_id = str(folder.resolve())
         if local_files_only is None:
-            local_files_only = Path(self.model_id).is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
+            local_files_only = folder.is_dir() or os.environ.get("HF_HUB_OFFLINE") == "1"
         try:
             config = AutoConfig.from_pretrained(self.model_id, revision=revision, local_files_only=local_files_only)
         except Exception as exc:
             raise OSError(
-                f"cannot load speech model {self.model_id!r}: {exc}. Give a local folder saved with "
-                "save_pretrained, or a hub id with network access or a filled Hugging Face cache."
+                f"cannot load speech model {self.model_id!r} ({str(exc).rstrip('.')}). Give a local folder "
+                "saved with save_pretrained, or a hub id with network access or a filled Hugging Face cache."
             ) from exc
         n_layers = int(config.num_hidden_layers)
         if not 0 <= self.layer <= n_layers:
@@ -82,9 +106,9 @@ class SSLBackbone(Backbone):
         net = AutoModel.from_pretrained(self.model_id, revision=revision, config=config, local_files_only=local_files_only)
         encoder = net.encoder
         encoder.layers = encoder.layers[: self.layer]
-        if getattr(config, "do_stable_layer_norm", False) and self.layer < n_layers:
+        if getattr(config, "do_stable_layer_norm", False):
             # Pre-norm models apply a final LayerNorm after the last layer only; hidden_states[k]
-            # of the full model for k < n_layers has none.
+            # has none (see the module docstring).
             encoder.layer_norm = nn.Identity()
         net.config.num_hidden_layers = self.layer
         self.net = net

@@ -24,6 +24,9 @@ class CheckpointError(Exception):
     """A model folder that is missing, corrupt or of another format; names the folder and why."""
 
 
+ARCHITECTURES = ("speechmlc", "resnet34")
+
+
 def build_head(config: ModelConfig) -> torch.nn.Module:
     n_labels = len(config.label_set)
     if config.arch == "speechmlc":
@@ -71,9 +74,28 @@ def read_config(folder: str | os.PathLike) -> ModelConfig:
             f"{cfg_path}: format version {data.get('format_version')!r}, this stylecheck reads version {FORMAT_VERSION}"
         )
     try:
-        return ModelConfig.from_dict(data)
-    except (TypeError, ValueError) as exc:
+        config = ModelConfig.from_dict(data)
+        _check_config(config)
+    except (TypeError, ValueError, AttributeError) as exc:
         raise CheckpointError(f"{cfg_path}: invalid config ({exc})") from None
+    return config
+
+
+def _check_config(config: ModelConfig) -> None:
+    """Fields that the head, the label set and the decisions rely on; a bad one would otherwise
+    surface later as an unrelated error far from the file."""
+    if config.arch not in ARCHITECTURES:
+        raise ValueError(f"unknown architecture {config.arch!r} ({' or '.join(ARCHITECTURES)})")
+    if not isinstance(config.arch_params, dict) or not isinstance(config.backbone, dict):
+        raise ValueError("arch_params and backbone must be objects")
+    n_labels = len(config.label_set)  # raises on a malformed or duplicated label set
+    if n_labels == 0:
+        raise ValueError("the label set is empty")
+    if config.thresholds is not None and len(config.thresholds) != n_labels:
+        raise ValueError(f"{len(config.thresholds)} thresholds for {n_labels} labels")
+    for key in ("scale", "bias"):
+        if config.calibration is not None and len(config.calibration.get(key, ())) != n_labels:
+            raise ValueError(f"calibration {key!r} must have one value per label ({n_labels})")
 
 
 def save_checkpoint(folder: str | os.PathLike, config: ModelConfig, head: torch.nn.Module) -> Path:
@@ -97,7 +119,10 @@ def load_checkpoint(name_or_path: str | os.PathLike) -> tuple[ModelConfig, torch
         state = load_file(str(weights))
     except Exception as exc:
         raise CheckpointError(f"{weights}: corrupt weights ({type(exc).__name__}: {exc})") from None
-    head = build_head(config)
+    try:
+        head = build_head(config)
+    except (TypeError, ValueError) as exc:  # e.g. an arch_params key the architecture does not take
+        raise CheckpointError(f"{folder / CONFIG_NAME}: cannot build the {config.arch} head ({exc})") from None
     try:
         head.load_state_dict(state, strict=True)
     except RuntimeError as exc:

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import torch
 
-from ..audio import inference_windows, load_audio, pad_batch
+from ..audio import AudioError, inference_windows, load_audio, pad_batch
 from ..audio.load import resample
 from ..features import Backbone, build_backbone
 from ..labels import LabelSet
@@ -182,9 +182,25 @@ class StyleModel:
     def frames(self, waves: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         return extract_frames(self.backbone, waves, self.config.segment_s)
 
-    def predict_waves(self, waves: Sequence[torch.Tensor]) -> np.ndarray:
-        """Probabilities ``[N, K]`` for mono float32 waves at the model's sample rate."""
+    def predict_waves(self, waves: Sequence[torch.Tensor], names: Sequence[str] | None = None) -> np.ndarray:
+        """Probabilities ``[N, K]`` for mono float32 waves at the model's sample rate.
+
+        A wave that is not 1-D, holds NaN/inf, or is too short to give the backbone one frame
+        raises :class:`AudioError` (named ``names[i]``, default ``<input i>``): such input would
+        otherwise come out as NaN, or as a probability computed from no frames at all."""
+        for i, wave in enumerate(waves):
+            self._check_wave(wave, names[i] if names is not None else f"<input {i}>")
         return self.probabilities_from_frames(self.frames(waves))
+
+    def _check_wave(self, wave: torch.Tensor, name: str) -> None:
+        if wave.ndim != 1:
+            raise AudioError(name, f"expected a 1-D mono wave, got shape {tuple(wave.shape)}")
+        if wave.shape[0] == 0:
+            raise AudioError(name, "contains no samples (zero length)")
+        if not torch.isfinite(wave).all():
+            raise AudioError(name, "contains NaN or infinite samples")
+        if int(self.backbone.n_frames(torch.tensor([wave.shape[0]]))[0]) < 1:
+            raise AudioError(name, f"too short: {wave.shape[0]} samples give the backbone no frame")
 
     def load(self, item) -> torch.Tensor:
         if isinstance(item, (str, os.PathLike)):
@@ -200,7 +216,9 @@ class StyleModel:
         items = list(inputs)
         rows = []
         for s in range(0, len(items), batch_size):
-            rows.append(self.predict_waves([self.load(x) for x in items[s : s + batch_size]]))
+            chunk = items[s : s + batch_size]
+            names = [str(x) if isinstance(x, (str, os.PathLike)) else f"<input {s + i}>" for i, x in enumerate(chunk)]
+            rows.append(self.predict_waves([self.load(x) for x in chunk], names=names))
         return np.concatenate(rows, 0) if rows else np.zeros((0, len(self.labels)))
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
