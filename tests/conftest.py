@@ -1,49 +1,15 @@
-"""Shared fixtures: generated audio (tones, noise, formant-like voices) and tiny models."""
+"""Shared fixtures: generated audio (tones, noise, formant-like voices) and tiny models.
+The plain functions live in helpers.py."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile as sf
 import torch
 
+from helpers import SHARED_DATA, real_data, tiny_hubert_dir, voice_like, write_wav  # noqa: F401
+
 torch.set_num_threads(1)
-
-SHARED_DATA = Path(os.environ.get("STYLECHECK_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-
-
-def real_data(*parts: str) -> Path:
-    """Path under ../shared/data, or skip the test with the reason."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"real data not available: {path} (set STYLECHECK_DATA)")
-    return path
-
-
-def voice_like(duration_s: float = 1.0, sr: int = 16000, f0: float = 150.0, formants=(700, 1200, 2600),
-               seed: int = 0, amplitude: float = 0.3) -> np.ndarray:
-    """A crude voiced signal: a harmonic pulse train at ``f0`` with vibrato, shaped by formant
-    resonances, plus a little noise. Pitch and spectral tilt make it learnable like a voice."""
-    rng = np.random.default_rng(seed)
-    n = int(duration_s * sr)
-    t = np.arange(n) / sr
-    f = f0 * (1 + 0.03 * np.sin(2 * np.pi * 5 * t))
-    phase = 2 * np.pi * np.cumsum(f) / sr
-    wave = np.zeros(n)
-    for h in range(1, int(4000 / f0)):
-        amp = sum(1.0 / (1 + ((h * f0 - fm) / 120.0) ** 2) for fm in formants)
-        wave += amp * np.sin(h * phase) / h**0.5
-    wave += 0.02 * rng.standard_normal(n)
-    wave *= amplitude / (np.abs(wave).max() + 1e-9)
-    return wave.astype(np.float32)
-
-
-def write_wav(path: Path, wave: np.ndarray, sr: int = 16000, **kw) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(str(path), wave, sr, **kw)
-    return path
 
 
 @pytest.fixture
@@ -52,21 +18,6 @@ def make_wav(tmp_path):
         return write_wav(tmp_path / name, voice_like(duration_s, sr, f0, seed=seed, **kw), sr)
 
     return _make
-
-
-def tiny_hubert_dir(folder: Path, model_type: str = "hubert", layers: int = 4) -> Path:
-    """A randomly initialised model of the real architecture, saved with save_pretrained."""
-    from transformers import HubertConfig, HubertModel, Wav2Vec2Config, Wav2Vec2Model, WavLMConfig, WavLMModel
-
-    classes = {"hubert": (HubertConfig, HubertModel, {}),
-               "wav2vec2": (Wav2Vec2Config, Wav2Vec2Model, {}),
-               "wavlm": (WavLMConfig, WavLMModel, {"do_stable_layer_norm": True, "feat_extract_norm": "layer"})}
-    cfg_cls, model_cls, extra = classes[model_type]
-    torch.manual_seed(0)
-    cfg = cfg_cls(hidden_size=32, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=64,
-                  conv_dim=(16,) * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=2, **extra)
-    model_cls(cfg).eval().save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture(scope="session")

@@ -329,7 +329,7 @@ def test_cli_usage_errors(tmp_path):
 def test_libritts_p_keywords_agree_with_librispeech_sex():
     """LibriTTS-P annotators' keyword lists ("very masculine, slightly thick, calm, ...") read as
     prompts must give the speaker's recorded sex nearly always when they decide gender."""
-    from conftest import real_data
+    from helpers import real_data
 
     speakers = real_data("librispeech", "SPEAKERS.TXT")
     prompts = real_data("libritts_p")

@@ -11,7 +11,7 @@ import torch
 from typer.testing import CliRunner
 
 import stylecheck.cli  # noqa: F401  (registers the commands)
-from conftest import real_data, voice_like, write_wav
+from helpers import real_data, voice_like, write_wav
 from stylecheck.analysis.emotion_probe import (
     ProbeError, collect_probe_files, probe_emotion_corpora, probe_label_columns, summarize_probe,
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conftest import write_wav
+from helpers import write_wav
 
 
 def tone(path: Path, sr: int = 16000, seconds: float = 0.05, f0: float = 220.0) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import real_data, write_wav
+from helpers import real_data, write_wav
 from stylecheck.data.corpora.emodb import parse_emodb_name, read_emodb
 from stylecheck.data.corpora.esd import parse_esd_path, read_esd
 from stylecheck.data.corpora.layout import CorpusLayoutError

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import real_data
+from helpers import real_data
 from stylecheck.audio import find_audio_files
 from stylecheck.data.corpora.dreamvoice import prepare_dreamvoice
 from stylecheck.data.corpora.libritts_p import prepare_libritts_p

@@ -1,10 +1,10 @@
 """Checks shared by the backbone tests (a plain module: a second conftest.py would shadow the
-root one for ``from conftest import ...``)."""
+root one for ``from helpers import ...``)."""
 from __future__ import annotations
 
 import torch
 
-from conftest import voice_like
+from helpers import voice_like
 from stylecheck.audio import pad_batch
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from backbone_checks import check_backbone_contract, mixed_waves
-from conftest import voice_like
+from helpers import voice_like
 from stylecheck.features import build_backbone
 from stylecheck.features.ge2e import PARTIAL_FRAMES, GE2EBackbone, GE2ENetwork, _resemblyzer_weights
 

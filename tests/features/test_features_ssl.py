@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from backbone_checks import check_backbone_contract, mixed_waves
-from conftest import tiny_hubert_dir, voice_like
+from helpers import tiny_hubert_dir, voice_like
 from stylecheck.features import build_backbone
 from stylecheck.features.ssl import LengthAwareGroupNorm, SSLBackbone
 

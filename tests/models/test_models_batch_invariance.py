@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import voice_like
+from helpers import voice_like
 from stylecheck.features import build_backbone
 from stylecheck.labels import PAPER_LABELS
 from stylecheck.models import new_model

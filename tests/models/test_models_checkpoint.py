@@ -14,7 +14,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from conftest import voice_like, write_wav
+from helpers import voice_like, write_wav
 from stylecheck.features import build_backbone
 from stylecheck.labels import PAPER_LABELS, LabelSet
 from stylecheck.models import CheckpointError, ModelConfig, StyleModel, load_checkpoint, new_model, save_checkpoint

@@ -7,7 +7,7 @@ import pytest
 import soundfile as sf
 import torch
 
-from conftest import voice_like, write_wav
+from helpers import voice_like, write_wav
 from stylecheck.audio import AudioError, load_audio
 from stylecheck.models import StyleModel
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import voice_like, write_wav
+from helpers import voice_like, write_wav
 
 import stylecheck.cli  # noqa: F401  (registers the commands)
 from stylecheck.cli import app

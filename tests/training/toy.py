@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 
-from conftest import voice_like, write_wav
+from helpers import voice_like, write_wav
 
 TINY = {"d_model": 32, "n_layers": 1}
 
