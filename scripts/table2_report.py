@@ -2,8 +2,8 @@
 
     python scripts/table2_report.py --runs reports/table2 --data PREPARED_DIR --out reports/table2.md
 
-Reloads every trained model of the split experiments to get per-file decisions, so each idea's
-effect is reported as a paired difference in macro-F1 against the base recipe on the same test
+Reloads every trained model of the split experiments (``RUNS/models/*``) to get per-file
+decisions, recomputes their F1 table (written to ``RUNS/test_f1.csv``), and reports each idea's effect is reported as a paired difference in macro-F1 against the base recipe on the same test
 files, with a speaker-bootstrap interval.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import torch
 from stylecheck.analysis.baselines import always_positive
 from stylecheck.analysis.bootstrap import bootstrap
 from stylecheck.analysis.evaluate import predict_manifest, table2_wide
-from stylecheck.analysis.metrics import macro_f1
+from stylecheck.analysis.metrics import f1_table, macro_f1
 from stylecheck.data.manifest import read_manifest
 from stylecheck.io import write_text
 from stylecheck.labels import PAPER_LABELS
@@ -28,7 +28,7 @@ from stylecheck.models import StyleModel
 from stylecheck.reporting.markdown import markdown_table
 
 sys.path.insert(0, str(Path(__file__).parent))
-from table2 import linear_probe_probs  # noqa: E402
+from table2 import AUGMENTED, EXPERIMENTS, linear_probe_probs  # noqa: E402
 
 BASE = "SpeechMLC / GE2E partials"
 
@@ -38,10 +38,14 @@ def decisions_by_model(runs: Path, data: Path, cache: str | None) -> tuple[dict[
     train = read_manifest(data / "train.csv", PAPER_LABELS)
     out = {"Always positive": always_positive(len(test), 8),
            "Linear probe (GE2E mean)": (linear_probe_probs(train, test, cache) >= 0.5).astype(float)}
+    found = {}
     for folder in sorted((runs / "models").iterdir()):
         model = StyleModel.from_pretrained(folder)
         probs = predict_manifest(model, test.paths, cache)
-        out[model.config.name] = model.decide(probs).astype(float)
+        found[model.config.name] = model.decide(probs).astype(float)
+    order = [*EXPERIMENTS, AUGMENTED]
+    for name in sorted(found, key=lambda n: order.index(n) if n in order else len(order)):
+        out[name] = found[name]
     return out, test
 
 
@@ -60,10 +64,16 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
 
-    test_f1 = pd.read_csv(args.runs / "test_f1.csv")
     decisions, test = decisions_by_model(args.runs, args.data, args.cache)
     y = test.targets()
     spk = test.speakers
+    tables = []
+    for name, d in decisions.items():
+        t = f1_table(y, d, test.labels, spk)
+        t.insert(0, "model", name)
+        tables.append(t)
+    test_f1 = pd.concat(tables, ignore_index=True)
+    test_f1.to_csv(args.runs / "test_f1.csv", index=False)
     effects = []
     for name, d in decisions.items():
         if name == BASE or BASE not in decisions:

@@ -64,6 +64,13 @@ def _conv_out_lengths(lengths: torch.Tensor, kernel: int, stride: int) -> torch.
 
 
 class SSLBackbone(Backbone):
+    #: Segments go through the model one at a time (see ``extract_frames``). Measured with
+    #: HuBERT-base on 2 CPU cores (reports/performance.md): the convolutional feature encoder is
+    #: about half the work, and padded batches of several segments were slower than batch 1
+    #: (padding is computed too, and the large activations cost more in fresh memory than
+    #: batching gains), and needed several GiB more memory.
+    max_batch_seconds = 0.0
+
     def __init__(
         self,
         model: str | os.PathLike = DEFAULT_SSL_MODEL,

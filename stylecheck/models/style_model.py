@@ -30,10 +30,19 @@ def frame_window(backbone: Backbone, window_s: float) -> int:
     return max(1, int(backbone.n_frames(torch.tensor([int(round(window_s * backbone.sample_rate))]))[0]))
 
 
+#: Padded audio per backbone call when the backbone states no preference of its own.
+DEFAULT_BATCH_SECONDS = 120.0
+
+
 def extract_frames(backbone: Backbone, waves: Sequence[torch.Tensor], segment_s: float,
-                   max_batch_seconds: float = 120.0) -> list[torch.Tensor]:
+                   max_batch_seconds: float | None = None) -> list[torch.Tensor]:
     """Real frames ``[F_i, D]`` of each wave. Long waves are cut into segments of at most
-    ``segment_s`` whose frames are concatenated; segments are batched by similar length."""
+    ``segment_s`` whose frames are concatenated; segments are batched by similar length, up to
+    ``max_batch_seconds`` of padded audio per backbone call (default: the backbone's own
+    ``max_batch_seconds`` attribute, else :data:`DEFAULT_BATCH_SECONDS`; 0 runs every segment
+    alone). Batching never changes the frames (backbones are batch-invariant), only the speed."""
+    if max_batch_seconds is None:
+        max_batch_seconds = float(getattr(backbone, "max_batch_seconds", DEFAULT_BATCH_SECONDS))
     seg = int(segment_s * backbone.sample_rate)
     pieces: list[tuple[int, int, torch.Tensor]] = []  # (wave index, segment index, samples)
     for i, w in enumerate(waves):

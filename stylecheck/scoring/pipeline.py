@@ -3,6 +3,7 @@ per file (probabilities or the reason it failed)."""
 from __future__ import annotations
 
 import os
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +47,13 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
         return [(key, _decode(path, sr)) for key, path in batch]
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decode") as pool:
-        futures = [pool.submit(load_batch, b) for b in batches[:prefetch]]
+        # Only the next `prefetch` batches are held: a finished future is dropped at once, so
+        # memory does not grow with the number of files (a future keeps its decoded waves).
+        pending = deque(pool.submit(load_batch, b) for b in batches[:prefetch])
         for i in range(len(batches)):
-            decoded = futures[i].result()
+            decoded = pending.popleft().result()
             if i + prefetch < len(batches):
-                futures.append(pool.submit(load_batch, batches[i + prefetch]))
+                pending.append(pool.submit(load_batch, batches[i + prefetch]))
             results = _infer(model, decoded, sr, use_bf16)
             if on_batch is not None:
                 on_batch(results)
