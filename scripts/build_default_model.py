@@ -1,7 +1,7 @@
 """Package a trained model as the bundled default, with its model card and reliability diagrams.
 
     python scripts/build_default_model.py --model TRAINED_DIR --data PREPARED_DIR \
-        --table2 reports/table2 --out stylecheck/pretrained/stylecheck-ge2e-v1
+        --out stylecheck/pretrained/stylecheck-ge2e-v1
 
 Copies config.json + model.safetensors (name and version set), measures calibration on the
 held-out test split (expected calibration error before and after the stored Platt scaling, per
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import datetime as dt
 import shutil
 import sys
@@ -25,11 +26,13 @@ import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
 from stylecheck.analysis.evaluate import predict_manifest  # noqa: E402
+from stylecheck.analysis.metrics import f1_table  # noqa: E402
 from stylecheck.data.manifest import read_manifest  # noqa: E402
 from stylecheck.io import write_figure, write_json, write_text  # noqa: E402
 from stylecheck.models import StyleModel  # noqa: E402
 from stylecheck.reporting.markdown import markdown_table  # noqa: E402
-from stylecheck.training.calibration import expected_calibration_error  # noqa: E402
+from stylecheck.training import FeatureCache  # noqa: E402
+from stylecheck.training.calibration import calibrate_model, expected_calibration_error  # noqa: E402
 
 
 def reliability_diagrams(probs_before, probs_after, targets, labels, path: Path, n_bins: int = 10) -> Path:
@@ -63,7 +66,6 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--table2", type=Path, default=Path("reports/table2"))
     ap.add_argument("--out", type=Path, default=Path("stylecheck/pretrained/stylecheck-ge2e-v1"))
     ap.add_argument("--cache", default=None)
     ap.add_argument("--name", default="stylecheck-ge2e-v1")
@@ -74,6 +76,10 @@ def main(argv=None) -> int:
 
     model = StyleModel.from_pretrained(args.model)
     model.config.name, model.config.version = args.name, args.version
+    # Refit calibration and thresholds with the current rules (validation speakers only).
+    valid = read_manifest(args.data / "valid.csv", model.label_set)
+    frames = FeatureCache(model.backbone, args.cache, model.config.segment_s).get(valid.paths)
+    calibrate_model(model, frames, valid.targets())
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
     model = StyleModel.from_pretrained(args.out)
@@ -92,9 +98,8 @@ def main(argv=None) -> int:
                         "threshold": model.thresholds})
     reliability_diagrams(before, after, y, labels, args.out / "reliability.png")
 
-    f1 = pd.read_csv(args.table2 / "test_f1.csv")
-    exp = args.experiment or model_row_name(f1, args.model)
-    mine = f1[f1.model == exp]
+    exp = args.experiment or json.loads((args.model / "config.json").read_text())["name"]
+    mine = f1_table(y, model.decide(after).astype(float), labels, test.speakers)
     rows = []
     for r in mine.itertuples():
         judged = "yes" if (r.label == "Average" or r.n_pos_speakers >= 5) else "no (<5 positive speakers)"
@@ -115,19 +120,10 @@ def main(argv=None) -> int:
     )
     write_text(args.out / "MODEL_CARD.md", card)
     write_json(args.out / "test_metrics.json", {"gender_accuracy": gender_acc,
-                                                "f1": mine.drop(columns=["model"]).to_dict("records"),
+                                                "f1": mine.to_dict("records"),
                                                 "calibration": cal.to_dict("records")})
     print(card)
     return 0
-
-
-def model_row_name(f1: pd.DataFrame, folder: Path) -> str:
-    import json
-
-    name = json.loads((folder / "config.json").read_text())["name"]
-    if name not in set(f1.model):
-        sys.exit(f"{name!r} is not a row of test_f1.csv; pass --experiment")
-    return name
 
 
 def gender_accuracy(probs, targets, labels, thresholds) -> float:

@@ -6,15 +6,21 @@ import torch
 from sklearn.metrics import f1_score
 
 
-def fit_platt(logits: np.ndarray, targets: np.ndarray, l2: float = 1e-3, iters: int = 200) -> tuple[np.ndarray, np.ndarray]:
+def fit_platt(logits: np.ndarray, targets: np.ndarray, l2: float = 1e-3, iters: int = 200,
+              min_per_class: int = 5, counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-label ``(scale, bias)`` minimising BCE of ``sigmoid(scale * logit + bias)`` on known
-    targets (NaN = unknown). A label with no known targets, or one class only, keeps identity."""
+    targets (NaN = unknown). A label with fewer than ``min_per_class`` positives or negatives
+    keeps the identity: two parameters fitted to a handful of examples make calibration worse,
+    not better (measured on the bundled model's age labels). ``counts`` ``[K, 2]`` gives the
+    per-label numbers of independent examples (negatives, positives) when rows are not
+    independent (several windows of one file); by default the rows are counted."""
     k = logits.shape[1]
     scale, bias = np.ones(k), np.zeros(k)
     for j in range(k):
         known = ~np.isnan(targets[:, j])
         y = targets[known, j]
-        if known.sum() < 4 or y.min() == y.max():
+        n_neg, n_pos = counts[j] if counts is not None else ((y == 0).sum(), (y == 1).sum())
+        if min(n_neg, n_pos) < min_per_class:
             continue
         x = torch.tensor(logits[known, j], dtype=torch.float64)
         t = torch.tensor(y, dtype=torch.float64)
@@ -65,3 +71,17 @@ def expected_calibration_error(probs: np.ndarray, targets: np.ndarray, n_bins: i
         if sel.any():
             ece += sel.mean() * abs(p[sel].mean() - y[sel].mean())
     return float(ece)
+
+
+def calibrate_model(model, frames, targets: np.ndarray, calibrate: bool = True, thresholds: bool = True) -> None:
+    """Fit Platt scaling on window logits (each window labelled with its file's targets), then
+    tune decision thresholds on the calibrated file probabilities; both stored in the config."""
+    model.config.calibration = None
+    if calibrate:
+        logits, wb = model.window_logits(frames)
+        counts = np.stack([(targets == 0).sum(0), (targets == 1).sum(0)], axis=1)  # files, not windows
+        scale, bias = fit_platt(logits.numpy(), targets[wb.owner.numpy()], counts=counts)
+        model.config.calibration = {"scale": scale.tolist(), "bias": bias.tolist()}
+    probs = model.probabilities_from_frames(frames)
+    model.config.thresholds = (tune_thresholds(probs, targets) if thresholds
+                               else np.full(targets.shape[1], 0.5)).tolist()

@@ -20,7 +20,7 @@ from ..io import write_csv
 from ..labels import PAPER_LABELS, LabelSet
 from ..models.style_model import StyleModel, frame_window, new_model, resolve_device
 from .cache import FeatureCache
-from .calibration import fit_platt, tune_thresholds
+from .calibration import calibrate_model
 from .data import CropSampler, balanced_weights
 from .distributed import DistInfo, barrier, init_distributed, shutdown
 from .losses import masked_bce
@@ -178,14 +178,7 @@ def _train(opts: TrainOptions, label_set: LabelSet, device: torch.device, dist: 
 
     model.head.load_state_dict(best_state)
     model.head.eval()
-    logits, wb = model.window_logits(valid_frames)
-    owner = wb.owner.numpy()
-    if opts.calibrate:
-        scale, bias = fit_platt(logits.numpy(), y_valid[owner])
-        model.config.calibration = {"scale": scale.tolist(), "bias": bias.tolist()}
-    probs = model.probabilities_from_frames(valid_frames)
-    model.config.thresholds = (tune_thresholds(probs, y_valid) if opts.tune_thresholds
-                               else np.full(len(label_set), 0.5)).tolist()
+    calibrate_model(model, valid_frames, y_valid, opts.calibrate, opts.tune_thresholds)
     model.config.name = opts.name or f"{opts.arch}-{backbone.spec['kind']}"
     model.config.version = opts.version
     model.config.training = {
