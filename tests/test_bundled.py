@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 import stylecheck
 from stylecheck.audio import find_audio_files, load_audio
@@ -26,7 +27,7 @@ def test_examples_are_listed_exactly_and_load():
     assert {"styles", "prompt"} <= sources  # label lists and free-text prompts
     for f in found:
         wave = load_audio(audio / f)
-        assert wave.dtype.name == "float32" and 1.0 < wave.shape[0] / 16000 < 8.0
+        assert wave.dtype == torch.float32 and 1.0 < wave.shape[0] / 16000 < 8.0
 
 
 def test_default_model_is_bundled_loads_and_is_described():
