@@ -2,9 +2,6 @@
 calls one library function."""
 from __future__ import annotations
 
-import typer
-
-from .. import __version__
 from .app import app, console
 
 # Command modules register themselves on import.

@@ -2,7 +2,6 @@
 per file (probabilities or the reason it failed)."""
 from __future__ import annotations
 
-import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -115,4 +114,4 @@ def model_fingerprint(model: StyleModel) -> str:
     return h.hexdigest()[:16]
 
 
-__all__ = ["FileResult", "bf16_supported", "content_hash", "model_fingerprint", "score_files", "os"]
+__all__ = ["FileResult", "bf16_supported", "content_hash", "model_fingerprint", "score_files"]
