@@ -195,6 +195,11 @@ evaluated on the test speakers: expected calibration error (10 equal-width bins)
   labels come from few speakers with noisy, subjective annotations (LibriTTS-P's three
   annotators often disagree; DreamVoice leaves many cells blank), and the test intervals are wide.
   Treat Teenager, Dark, Bright, Rough and Smooth outputs as indications, not verdicts.
+* **It does not beat a linear probe.** A logistic regression on the mean GE2E embedding scores
+  about the same on the test split and better in 5-fold speaker cross-validation (macro-F1 0.816
+  against 0.788 for SpeechMLC on GE2E partials; `reports/table2.md`): with about 300 labelled
+  speakers the transformer head overfits. SpeechMLC is kept for the paper's architecture and for
+  backbones (HuBERT) whose frames carry more than one embedding can.
 * The encoder is GE2E, trained to tell speakers apart; it encodes voice timbre well but was never
   trained on these labels, and it is not the paper's HuBERT, so figures are not comparable with
   the paper's Table 2.
