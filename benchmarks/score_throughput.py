@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--quick", action="store_true", help="40 files, for a fast check")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     p.add_argument("--threads", type=int, default=0, help="torch threads per arm (0: torch's default)")
-    p.add_argument("--batch-size", type=int, default=8, help="files per scoring batch (score_directory)")
+    p.add_argument("--batch-size", type=int, default=32, help="files per scoring batch (score_directory's default)")
     p.add_argument("--memory-files", type=int, default=0, help="also score this many short files with the default model")
     p.add_argument("--skip-arms", action="store_true", help="only the --memory-files run")
     p.add_argument("--arms", default="", help="comma-separated arm names to run (default: all), e.g. "

@@ -39,8 +39,9 @@ def score(
     out: Path = typer.Option(..., "--out", help="Output folder."),
     force: bool = typer.Option(False, help="Rescore every file (ignore results already in --out)."),
     shard: Optional[str] = typer.Option(None, help="Score only shard I/N of the sorted file list (Slurm arrays)."),
-    batch_size: int = typer.Option(8, help="Files per model call."),
+    batch_size: int = typer.Option(32, help="Files per model call (more keeps the cores busier; memory grows with it)."),
     device: str = typer.Option("auto", help="auto | cpu | cuda"),
+    workers: Optional[int] = typer.Option(None, min=1, help="Batches scored side by side (default: one per CPU thread, up to 4; 1 on a GPU)."),
     precision: str = typer.Option("auto", help="auto (bf16 where the CPU/GPU supports it) | bf16 | fp32"),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="'speaker': also judge each (system, speaker) once."),
 ) -> None:
@@ -71,7 +72,7 @@ def score(
                 out, audio_dir=audio_dir, expected=expected, model=model, force=force,
                 shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
                 device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
-                progress=on_progress,
+                progress=on_progress, workers=workers,
             )
         except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
             fail(str(exc))

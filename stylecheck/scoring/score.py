@@ -147,14 +147,17 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
 
 def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | None = None,
                     model: StyleModel | str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None,
-                    force: bool = False, shard: Shard | None = None, batch_size: int = 8, device: str = "cpu",
+                    force: bool = False, shard: Shard | None = None, batch_size: int = 32, device: str = "cpu",
                     bf16: bool | None = None, group_by_speaker: bool = False, write_summary: bool = True,
-                    progress: Callable[[int, int, float], None] | None = None) -> pd.DataFrame:
+                    progress: Callable[[int, int, float], None] | None = None,
+                    workers: int | None = None) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced (a rerun skips
     files already scored by the same model, unless ``force``) and the outputs are written there:
     ``scores.csv``, ``summary.csv``/``summary.md``, plots, ``report.html``, ``run.json``.
+    ``workers`` batches are scored side by side (default: one per CPU thread, up to 4; 1 on a
+    GPU); results do not depend on it.
     """
     from .. import load_model
 
@@ -196,7 +199,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     n_total, n_done = len(todo), 0
     audio_seconds = 0.0
     try:
-        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16):
+        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers):
             recs = [{"file": r.file, "status": r.status, "error": r.error, "duration_s": r.duration_s,
                      "probs": r.probs, "hash": hashes.get(r.file, ""), "model": fingerprint} for r in batch]
             if log is not None:

@@ -102,6 +102,21 @@ def test_frames_variant_is_the_last_lstm_layer_over_the_whole_input(frames_varia
     assert frames_variant.frame_rate == 100.0
 
 
+@pytest.mark.parametrize("chunk", [7, 200])
+def test_chunked_lstm_equals_each_sequence_run_alone(chunk):
+    # Sequences of different lengths, some ending inside a chunk, some shorter than one:
+    # carrying the state across chunks must give each one's own uninterrupted recurrence.
+    net = GE2ENetwork.pretrained()
+    torch.manual_seed(0)
+    lengths = torch.tensor([5, 230, 17, 64, 230, 1])
+    mels = torch.rand(len(lengths), int(lengths.max()), 40)
+    with torch.no_grad():
+        out = net.frames(mels, lengths, chunk=chunk)
+        for i, n in enumerate(lengths.tolist()):
+            alone, _ = net.lstm(mels[i : i + 1, :n])
+            torch.testing.assert_close(out[i, :n], alone[0], atol=1e-5, rtol=0)
+
+
 def test_weights_load_with_weights_only_and_equal_resemblyzers(voice_encoder):
     state = torch.load(_resemblyzer_weights(), map_location="cpu", weights_only=True)
     assert "model_state" in state

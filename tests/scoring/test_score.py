@@ -133,6 +133,24 @@ def test_batch_size_does_not_change_scores(fixture_folder, tiny_model_dir):
     np.testing.assert_allclose(a[p].to_numpy(float), b[p].to_numpy(float), atol=1e-5)
 
 
+def test_workers_do_not_change_scores_or_order(fixture_folder, tiny_model_dir):
+    # batch_size=2 gives several batches, so workers finish out of order and the pipeline must
+    # put them back; bad files still get their error rows.
+    audio, styles = fixture_folder
+    one = score_directory(audio, styles, tiny_model_dir, batch_size=2, workers=1)
+    three = score_directory(audio, styles, tiny_model_dir, batch_size=2, workers=3)
+    pd.testing.assert_frame_equal(one, three)
+    assert one["status"].eq("error").sum() == 3
+
+
+def test_workers_restore_torch_threads(fixture_folder, tiny_model_dir):
+    import torch
+
+    before = torch.get_num_threads()
+    score_directory(fixture_folder[0], fixture_folder[1], tiny_model_dir, batch_size=2, workers=2)
+    assert torch.get_num_threads() == before
+
+
 def test_bf16_agrees_with_fp32(fixture_folder, tiny_model_dir):
     audio, styles = fixture_folder
     a = score_directory(audio, styles, tiny_model_dir, bf16=False)
