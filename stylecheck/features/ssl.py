@@ -20,6 +20,7 @@ with the attention mask on top, an item's frames equal those it gets alone.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import torch
@@ -28,6 +29,7 @@ from torch import nn
 from .base import Backbone, frames_mask
 
 DEFAULT_SSL_MODEL = "facebook/hubert-base-ls960"
+_PER_THREAD = threading.local()
 
 
 class LengthAwareGroupNorm(nn.Module):
@@ -38,12 +40,29 @@ class LengthAwareGroupNorm(nn.Module):
         if norm.num_groups != norm.num_channels:
             raise ValueError("only per-channel group norm (num_groups == num_channels) is supported")
         self.norm = norm
-        self.valid: torch.Tensor | None = None  # [B] valid frames, set by the backbone per call
+
+    # ``valid``: [B] valid frames, set by the backbone around each call. Kept per thread
+    # (scoring workers run one backbone on different batches at once), in a module-level store
+    # so the module itself stays copyable and picklable.
+    @property
+    def valid(self) -> torch.Tensor | None:
+        return getattr(_PER_THREAD, "valid", {}).get(id(self))
+
+    @valid.setter
+    def valid(self, lengths: torch.Tensor | None) -> None:
+        store = getattr(_PER_THREAD, "valid", None)
+        if store is None:
+            store = _PER_THREAD.valid = {}
+        if lengths is None:
+            store.pop(id(self), None)
+        else:
+            store[id(self)] = lengths
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: [B, C, F]
-        if self.valid is None:
+        valid = self.valid
+        if valid is None:
             return self.norm(x)
-        mask = frames_mask(self.valid.to(x.device), x.shape[-1])[:, None, :].to(x.dtype)
+        mask = frames_mask(valid.to(x.device), x.shape[-1])[:, None, :].to(x.dtype)
         count = mask.sum(-1, keepdim=True).clamp_min(1.0)
         mean = (x * mask).sum(-1, keepdim=True) / count
         var = (((x - mean) * mask) ** 2).sum(-1, keepdim=True) / count

@@ -149,3 +149,19 @@ def test_waveform_normalisation_follows_the_saved_feature_extractor(tmp_path, ti
     check_backbone_contract(backbone, mixed_waves(), atol=1e-5)
     # A model folder without a feature extractor: no normalisation.
     assert not build_backbone(str(tiny_models["wav2vec2"]), layer=1).do_normalize
+
+
+def test_frames_are_right_when_threads_share_one_backbone(tiny_hubert):
+    # Scoring workers run one backbone on different batches at once; the per-call valid lengths
+    # of the length-aware group norm must not leak from one thread's call into another's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    bb = SSLBackbone(tiny_hubert, layer=2)
+    torch.manual_seed(0)
+    waves = [torch.randn(1, n) * 0.1 for n in (4000, 16000, 9000, 12000) * 3]
+    alone = [bb.extract(w, torch.tensor([w.shape[-1]]))[0] for w in waves]
+    padded = [torch.nn.functional.pad(w, (0, 16000 - w.shape[-1])) for w in waves]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda i: bb.extract(padded[i], torch.tensor([waves[i].shape[-1]]))[0], range(len(waves))))
+    for a, g in zip(alone, got):
+        torch.testing.assert_close(g[:, : a.shape[1]], a, atol=1e-5, rtol=0)
