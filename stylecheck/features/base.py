@@ -22,6 +22,9 @@ class Backbone(nn.Module):
     sample_rate: int = 16000
     dim: int
     frame_rate: float  # frames per second
+    #: Batches worth scoring side by side on a CPU, one thread each (None: one per thread, see
+    #: :func:`stylecheck.scoring.pipeline.default_workers`).
+    cpu_workers: int | None = None
 
     @property
     def spec(self) -> dict[str, Any]:

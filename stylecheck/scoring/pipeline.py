@@ -35,7 +35,8 @@ def _decode(path: Path, sample_rate: int) -> torch.Tensor | AudioError:
 
 
 def default_workers(model: StyleModel) -> int:
-    """Inference workers for ``model``: on a CPU, one per torch thread (at most 4); else 1.
+    """Inference workers for ``model``: on a CPU, one per torch thread (at most 4, or the
+    backbone's ``cpu_workers``); on a GPU, 1.
 
     A CPU's cores do more when each works on its own batch with one thread than when all of
     them split every operation: the GE2E LSTM is a chain of small per-step products, and with
@@ -44,7 +45,8 @@ def default_workers(model: StyleModel) -> int:
     as 1 worker x 2 threads)."""
     if model.device.type != "cpu":
         return 1
-    return max(1, min(torch.get_num_threads(), 4))
+    preferred = getattr(model.backbone, "cpu_workers", None)
+    return max(1, min(torch.get_num_threads(), 4 if preferred is None else int(preferred)))
 
 
 @contextmanager
