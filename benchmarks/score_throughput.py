@@ -99,7 +99,7 @@ def arm_pipeline(args) -> None:
     with tempfile.TemporaryDirectory() as out:
         t0 = time.perf_counter()
         scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size,
-                                 bf16=bf16, progress=progress)
+                                 bf16=bf16, progress=progress, workers=args.workers or None)
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
         wall = time.perf_counter() - t0
@@ -110,7 +110,7 @@ def arm_pipeline(args) -> None:
         Path(args.probs).write_text(json.dumps({r["file"]: [r[c] for c in pcols] for r in ok.to_dict("records")}))
     emit_result({"wall_s": wall, "load_s": load_s, "audio_s": float(ok["duration_s"].sum()), "files": len(scores),
                  "ok": len(ok), "peak_rss_mib": peak_rss_mib(), "precision": meta["precision"],
-                 "threads": torch.get_num_threads(), "rss_trace": rss_trace})
+                 "threads": torch.get_num_threads(), "workers": args.workers or "default", "rss_trace": rss_trace})
 
 
 def arm_naive(args) -> None:
@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--probs", help=argparse.SUPPRESS)
     p.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"], help=argparse.SUPPRESS)
     p.add_argument("--n-expected", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)  # 0: score_directory's default
     args = p.parse_args(argv)
     if args.arm == "pipeline":
         return arm_pipeline(args)
@@ -301,10 +302,14 @@ def run_benchmark(args, argv: list[str]) -> None:
                 arms.append(("hubert-1t", "pipeline", models["hubert"], "auto", 1, "HuBERT-base L6, 1 thread"))
             candidates = ([("default", default_dir, f"bundled default model ({default_dir.name})")] if default_dir else [])
             candidates += [(name, models[name], f"SpeechMLC on {name} (stand-in for the default)") for name in STAND_INS]
+            workers = {}
             for name, folder, what in candidates:
                 arms.append((name, "pipeline", folder, "auto", args.threads, what))
                 if single:
                     arms.append((f"{name}-1t", "pipeline", folder, "auto", 1, what + ", 1 thread"))
+                    # The same threads as one worker: what side-by-side batches gain.
+                    arms.append((f"{name}-1w", "pipeline", folder, "auto", args.threads, what + ", 1 worker x all threads"))
+                    workers[f"{name}-1w"] = 1
             if args.arms:
                 wanted = set(args.arms.split(","))
                 arms = [a for a in arms if a[0] in wanted]
@@ -314,13 +319,14 @@ def run_benchmark(args, argv: list[str]) -> None:
                 load_before = load_average()
                 res = run_arm(SCRIPT, ["--arm", kind, "--audio", str(audio), "--model", str(model_dir),
                                        "--hubert", str(hubert_dir), "--probs", str(pfile), "--precision", precision,
-                                       "--n-expected", str(n_files), *common, "--threads", str(threads)])
+                                       "--n-expected", str(n_files), *common, "--threads", str(threads),
+                                       "--workers", str(workers.get(name, 0))])
                 probs[name] = json.loads(pfile.read_text())
                 rtf = res["audio_s"] / res["wall_s"]
                 row = {"arm": name, "what": what, "files": res["ok"], "audio_s": round(res["audio_s"], 1),
                        "wall_s": round(res["wall_s"], 2), "rtf": round(rtf, 2), "load_s": round(res["load_s"], 2),
                        "peak_rss_mib": round(res["peak_rss_mib"], 1), "precision": res["precision"],
-                       "threads": res["threads"], "load_avg_before": load_before}
+                       "threads": res["threads"], "workers": res.get("workers", ""), "load_avg_before": load_before}
                 if name.startswith(("hubert", "naive")):
                     achieved = flops_layer6 / res["wall_s"] / 1e9  # the naive arm: only the 6 layers' work counts
                     row["gflop_per_s"] = round(achieved, 1)
@@ -377,7 +383,7 @@ def run_benchmark(args, argv: list[str]) -> None:
                     "rtf = audio seconds per wall second (model loading excluded, reported as load_s); share_of_ceiling = "
                     "those FLOPs per wall second over the matrix-product ceiling of the precision used (the naive arm's "
                     "figure counts only the 6 layers' work it needs, although it computes 12).\n")
-        cols = ["arm", "what", "files", "audio_s", "wall_s", "rtf", "x_naive", "peak_rss_mib", "precision",
+        cols = ["arm", "what", "files", "audio_s", "wall_s", "rtf", "x_naive", "peak_rss_mib", "precision", "threads", "workers",
                 "gflop_per_s", "share_of_ceiling", "max_abs_diff_vs_naive", "load_s", "load_avg_before"]
         body.append(markdown_table(rows, cols))
         verdicts = []
@@ -392,7 +398,7 @@ def run_benchmark(args, argv: list[str]) -> None:
             if name in diffs:
                 verdicts.append(f"- {name}: {by[name]['x_naive']}x the naive arm; probabilities vs naive: "
                                 f"{diffs[name]:.2e} (limit 1e-3 in fp32).")
-        for name in [n + t for n in ("default",) + STAND_INS for t in ("", "-1t")]:
+        for name in [n + t for n in ("default",) + STAND_INS for t in ("", "-1t", "-1w")]:
             if name in by:
                 verdicts.append(f"- {name}: {by[name]['rtf']}x real time (target for the default >= 300x): "
                                 f"{'met' if by[name]['rtf'] >= 300 else 'NOT met'}.")

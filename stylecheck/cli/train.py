@@ -28,6 +28,7 @@ def train(
     augment: List[Path] = typer.Option([], "--augment", help="Extra manifest of converted audio (stylecheck augment)."),
     d_model: Optional[int] = typer.Option(None, help="SpeechMLC width (paper: 128)."),
     n_layers: Optional[int] = typer.Option(None, help="SpeechMLC decoder layers (paper: 4)."),
+    widths: Optional[str] = typer.Option(None, help="ResNet-34 channel widths of its 4 stages, e.g. 16,32,64,128 (default 32,64,128,256)."),
     seed: int = typer.Option(0),
     device: str = typer.Option("auto", help="auto | cpu | cuda | cuda:N"),
     cache_dir: Optional[Path] = typer.Option(None, help="Feature cache folder (default ~/.cache/stylecheck/features)."),
@@ -44,6 +45,13 @@ def train(
     if not resume:
         check_can_write(out, force)
     params = {k: v for k, v in {"d_model": d_model, "n_layers": n_layers}.items() if v is not None}
+    if widths is not None:
+        try:
+            params["widths"] = tuple(int(w) for w in widths.split(","))
+        except ValueError:
+            fail(f"--widths must be 4 comma-separated integers, not {widths!r}")
+        if len(params["widths"]) != 4 or min(params["widths"]) < 1:
+            fail(f"--widths must be 4 comma-separated positive integers, not {widths!r}")
     opts = TrainOptions(
         train=[str(p) for p in [*train, *augment]], valid=str(valid), out=str(out), backbone=backbone, arch=arch,
         layer=layer, epochs=epochs, batch_size=batch_size, lr=lr, crops_per_item=crops_per_item, patience=patience,

@@ -175,3 +175,20 @@ def test_bad_manifest_rows_stop_training_with_line_numbers(toy, tmp_path):
     assert "line 4" in str(err.value) and "line 6" in str(err.value)
     out = train_model(_opts(root, bad, valid, tmp_path / "y", epochs=1, skip_bad_rows=True))
     assert StyleModel.from_pretrained(out).config.training["n_train_files"] == len(df) - 2
+
+
+def test_cli_trains_a_resnet_of_the_given_widths(toy, tmp_path):
+    from typer.testing import CliRunner
+
+    import stylecheck.cli  # noqa: F401  (registers commands)
+    from stylecheck.cli import app
+
+    root, train, valid = toy
+    base = ["train", "--train", str(train), "--valid", str(valid), "--backbone", "mel80", "--arch", "resnet34",
+            "--epochs", "1", "--batch-size", "8", "--cache-dir", str(root / "cache")]
+    res = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "r"), "--widths", "4,4,8,8"])
+    assert res.exit_code == 0, res.output
+    cfg = StyleModel.from_pretrained(tmp_path / "r").config
+    assert cfg.arch == "resnet34" and tuple(cfg.arch_params["widths"]) == (4, 4, 8, 8)
+    res = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--widths", "4,4,8"])
+    assert res.exit_code != 0 and "--widths" in res.output
