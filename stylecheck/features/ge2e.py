@@ -65,8 +65,8 @@ class GE2ENetwork(nn.Module):
         The recurrence runs ``chunk`` frames at a time on the sequences still going (longest
         first), carrying each one's state across chunks: the packed-sequence recurrence, but as
         dense blocks that torch's fused CPU LSTM kernel takes, and with at most ``chunk`` padded
-        steps per sequence. Measured on 40 files of 1-20 s, 2 threads: the LSTM ran 2.0x faster
-        than packed sequences; outputs agree within 4e-6.
+        steps per sequence. Measured by ``benchmarks/component_speed.py`` (reports/performance.md):
+        faster than packed sequences, outputs within 1e-5 of them.
         """
         order = torch.argsort(n_frames.cpu(), descending=True, stable=True)
         lengths = n_frames.cpu()[order].tolist()
@@ -105,8 +105,8 @@ class GE2EBackbone(Backbone):
         self.dim = 256
         self.frame_rate = 100.0 if variant == "frames" else 100.0 / self.partial_hop
         # Padded audio per LSTM call. The recurrence is sequential in time, so the cores are
-        # only kept busy by many sequences side by side: 2 threads ran 130x real time at batch
-        # 1 and 360x at batch 32 (1000-frame sequences, measured); outputs stay ~100 MB.
+        # only kept busy by many sequences side by side (a batch of 32 ran ~2.5x faster per
+        # sequence than one alone on 2 threads); outputs stay ~100 MB.
         self.max_batch_seconds = 960.0 if variant == "frames" else 120.0
         self.freeze()
 

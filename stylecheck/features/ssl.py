@@ -93,8 +93,8 @@ class SSLBackbone(Backbone):
     #: batching gains), and needed several GiB more memory.
     max_batch_seconds = 0.0
     #: One scoring worker using every thread: HuBERT-base's large matrix products split well
-    #: across threads, and two workers ran no faster (8.4-8.7x vs 8.3-8.9x real time, 2 cores)
-    #: while holding two sets of activations (peak RSS 4.9 GiB vs 3.8 GiB).
+    #: across threads, and two workers ran no faster on 2 cores while holding two sets of
+    #: activations (several GiB for long inputs).
     cpu_workers = 1
 
     def __init__(

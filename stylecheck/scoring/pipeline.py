@@ -41,8 +41,8 @@ def default_workers(model: StyleModel) -> int:
     A CPU's cores do more when each works on its own batch with one thread than when all of
     them split every operation: the GE2E LSTM is a chain of small per-step products, and with
     the decode thread beside it, threads waiting on each other at every step cost more than the
-    split gains (measured: the LSTM at batch 32 ran 390x real time as 2 workers x 1 thread, 324x
-    as 1 worker x 2 threads)."""
+    split gains (measured by ``benchmarks/score_throughput.py``'s ``-1w`` arms and
+    ``benchmarks/component_speed.py``, reports/performance.md)."""
     if model.device.type != "cpu":
         return 1
     preferred = getattr(model.backbone, "cpu_workers", None)
@@ -100,8 +100,8 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
             while decoding and len(inferring) < workers:
                 inferring.append(infer_pool.submit(infer, decoding.popleft()))
 
+        refill()
         for _ in range(len(batches)):
-            refill()
             results = inferring.popleft().result()
             refill()
             if on_batch is not None:
