@@ -55,10 +55,14 @@ def _version(dist: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip().splitlines()
-    # Keep the telling part of a loader error (the undefined symbol), not the whole path.
-    line = text[0] if text else type(exc).__name__
-    match = re.search(r"undefined symbol: \S+", " ".join(text))
+    line = (f"{type(exc).__name__}: {exc}".strip().splitlines() or [type(exc).__name__])[0]
+    # A loader error names the library; the undefined symbol that tells why is often only in
+    # the exception it was raised from.
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 5:
+        chain.append(str(seen))
+        seen = seen.__cause__ or seen.__context__
+    match = re.search(r"undefined symbol: \S+", " ".join(chain))
     if match and match.group(0) not in line:
         line += f" ({match.group(0)})"
     return line[:300]
