@@ -12,6 +12,7 @@ import pandas as pd
 from ..io import write_csv, write_json
 from ..labels import LabelSet
 from .score import ScoreError
+from .sources import attach_source_labels
 
 
 def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
@@ -43,9 +44,12 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
         raise ScoreError(f"files scored in more than one shard: {dup[:5]}")
     scores = scores.sort_values("file", kind="stable").reset_index(drop=True)
     out = Path(out_dir)
-    write_csv(out / "scores.csv", scores)
     metas = [json.loads(f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).read_text())
              for f in shard_files if f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).is_file()]
+    if metas and "source" in scores.columns:
+        # A source may have been scored in another shard than the files made from it.
+        scores = attach_source_labels(scores, LabelSet.from_dict(metas[0]["model"]["label_set"]))
+    write_csv(out / "scores.csv", scores)
     meta = dict(metas[0]) if metas else {}
     meta["counts"] = scores["status"].value_counts().to_dict()
     meta["merged_shards"] = n
