@@ -44,6 +44,8 @@ def score(
     workers: Optional[int] = typer.Option(None, min=1, help="Batches scored side by side (default: one per CPU thread, up to 4; 1 on a GPU)."),
     precision: str = typer.Option("auto", help="auto (bf16 where the CPU/GPU supports it) | bf16 | fp32"),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="'speaker': also judge each (system, speaker) once."),
+    copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio, "
+                                    "so the output folder can be moved or zipped on its own."),
 ) -> None:
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -72,7 +74,7 @@ def score(
                 out, audio_dir=audio_dir, expected=expected, model=model, force=force,
                 shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
                 device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
-                progress=on_progress, workers=workers,
+                progress=on_progress, workers=workers, copy_audio=copy_audio,
             )
         except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
             fail(str(exc))

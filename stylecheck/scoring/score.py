@@ -190,14 +190,15 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                     force: bool = False, shard: Shard | None = None, batch_size: int = 32, device: str = "cpu",
                     bf16: bool | None = None, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
-                    workers: int | None = None) -> pd.DataFrame:
+                    workers: int | None = None, copy_audio: bool = False) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced (a rerun skips
     files already scored by the same model, unless ``force``) and the outputs are written there:
     ``scores.csv``, ``summary.csv``/``summary.md``, plots, ``report.html``, ``run.json``.
     ``workers`` batches are scored side by side (default: one per CPU thread, up to 4; 1 on a
-    GPU); results do not depend on it.
+    GPU); results do not depend on it. ``copy_audio`` copies the audio the report plays into
+    ``out_dir/audio``, so the output folder can be moved or zipped on its own.
     """
     from .. import load_model
 
@@ -263,7 +264,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
             from .summary import write_summary_outputs
 
             write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
-                                  group_by_speaker=group_by_speaker)
+                                  group_by_speaker=group_by_speaker, copy_audio=copy_audio)
     return scores
 
 
@@ -273,7 +274,8 @@ def run_metadata(model: StyleModel, audio_dir: Path, expected, bf16: bool, score
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "model": {"name": model.config.name, "version": model.config.version,
                   "path": str(model.path) if model.path else None, "backbone": model.config.backbone,
-                  "labels": list(model.labels), "label_set": model.label_set.to_dict(), "thresholds": [float(t) for t in model.thresholds]},
+                  "labels": list(model.labels), "label_set": model.label_set.to_dict(), "thresholds": [float(t) for t in model.thresholds],
+                  "reliability": model.config.reliability},
         "audio_dir": str(audio_dir.resolve()),
         "expected": str(expected) if expected is not None else None,
         "device": str(model.device), "precision": "bf16" if bf16 else "fp32",
