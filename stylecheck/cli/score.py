@@ -21,14 +21,38 @@ def _print_summary(out: Path) -> None:
         console.print("no file had an expected style: files were only classified (see scores.csv)")
         return
     table = Table(title="Style adherence (95% bootstrap interval)")
-    for c in ("system", "category", "n", "adherence"):
+    for c in ("system", "category", "n", "adherence", "classifier (held-out)"):
         table.add_column(c)
+    classifier = _classifier_column(out)
     for r in df.to_dict("records"):
         iv = f"{r['adherence']:.2f}" if r["adherence"] != "" else "n/a"
         if r.get("lo", "") != "" and r.get("hi", "") != "":
             iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
-        table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv)
+        table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
+                      classifier.get(str(r["category"]), ""))
     console.print(table)
+    if any(v.startswith("WEAK") for v in classifier.values()):
+        from ..models.reliability import WEAK_RULE
+
+        console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
+
+
+def _classifier_column(out: Path) -> dict[str, str]:
+    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv."""
+    import pandas as pd
+
+    path = out / "reliability.csv"
+    if not path.is_file():
+        return {}
+    rows = pd.read_csv(path, keep_default_na=False).to_dict("records")
+    column = {}
+    for r in rows:
+        f1 = f"lowest label F1 {float(r['held_out_f1']):.2f}" if r["held_out_f1"] != "" else "not measured"
+        column[str(r["category"])] = ("WEAK: " if str(r["weak"]) == "True" else "") + f1
+    if rows:
+        weak = [str(r["category"]) for r in rows if str(r["weak"]) == "True"]
+        column["all"] = f"WEAK: {', '.join(weak)}" if weak else ""
+    return column
 
 
 @app.command("score")
