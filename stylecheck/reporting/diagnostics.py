@@ -135,7 +135,7 @@ def confusion_blocks(confusion: pd.DataFrame) -> list[tuple[str, str, pd.DataFra
     keys = confusion.assign(system=confusion["system"].fillna("").astype(str))[["system", "category"]]
     for system, category in dict.fromkeys(map(tuple, keys.to_numpy())):
         matrix = confusion_matrix(confusion, system, category)
-        out.append((system, category, matrix.reset_index().rename(columns={"expected": "expected \\ predicted"})))
+        out.append((system, category, matrix.reset_index().rename(columns={"expected": "expected label"})))
     return out
 
 
