@@ -83,7 +83,8 @@ code { font-size: 0.95em; }
 CAPTIONS = {
     "adherence": ("Adherence per category (x) and system (colour): the share of judged files whose "
                   "predicted label matched the expected one, with 95% intervals as error bars and the "
-                  "number of files judged above each bar."),
+                  "number of files judged above each bar. Categories marked 'weak classifier' are those "
+                  "where the classifier itself is unreliable on held-out speech."),
     "expected_probability": ("For every judged file and each category it expects, the probability the "
                              "classifier gave the expected label (x: that label; colour: system; box: "
                              "quartiles). Dashed lines are the labels' thresholds: a point below its line "
@@ -369,7 +370,8 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
         sections += ["<h2>Adherence over speakers</h2>",
                      '<p class="note">Each (system, speaker) judged once from the mean probabilities of its '
                      "files; <code>n</code> counts speakers.</p>",
-                     html_table(adherence_display(speaker_adherence)) if not speaker_adherence.empty
+                     _adherence_with_reliability(speaker_adherence, reliability, label_set)
+                     if not speaker_adherence.empty
                      else "<p>No speaker with an expected style.</p>"]
     sections.append("<h2>Systems compared</h2>")
     if comparison.empty:
@@ -380,7 +382,8 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
                      "discordant pairs, significant when p &lt; 0.05.</p>",
                      html_table(comparison_display(comparison))]
     sections += ["<h2>Precision, recall and F1 per label</h2>",
-                 html_table(label_prf_display(label_prf)) if not label_prf.empty
+                 html_table(label_prf_display(label_prf).assign(**{"classifier held-out": [
+                     label_reliability(reliability, lab) for lab in label_prf["label"]]})) if not label_prf.empty
                  else "<p>No file had an expected style, so no label was evaluated.</p>",
                  "<h2>Plots</h2>", _figures(plots),
                  '<h2 id="mismatches-section">Files whose style did not match</h2>',

@@ -9,6 +9,7 @@ missing image.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -36,9 +37,11 @@ def _colors(n: int):
     return [cmap(i % 10) for i in range(n)]
 
 
-def plot_adherence(adherence_df: pd.DataFrame, path: str | Path, title: str = "Style adherence") -> Path:
+def plot_adherence(adherence_df: pd.DataFrame, path: str | Path, title: str = "Style adherence",
+                   weak: Iterable[str] = ()) -> Path:
     """Grouped bars: adherence per category (x) and system (bar colour), with 95% interval
-    error bars where an interval exists, and the number of files judged under each bar."""
+    error bars where an interval exists, and the number of files judged under each bar.
+    Categories in ``weak`` (where the classifier itself is unreliable) are marked on the axis."""
     frame = adherence_df[adherence_df["n"] > 0] if not adherence_df.empty else adherence_df
     frame = frame.assign(system=text_column(frame, "system"))  # "" survives a CSV round trip as NaN
     if frame.empty:
@@ -61,7 +64,8 @@ def plot_adherence(adherence_df: pd.DataFrame, path: str | Path, title: str = "S
         for p, n, y in zip(pos, rows["n"].to_numpy(float), top):
             if np.isfinite(n):
                 ax.text(p, y + 0.02, f"n={int(n)}", ha="center", va="bottom", fontsize=7, color="#444")
-    ax.set_xticks(x, categories)
+    weak = set(weak)
+    ax.set_xticks(x, [f"{c}\n(weak classifier)" if c in weak else c for c in categories])
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("adherence (share matched)")
     ax.set_title(title)

@@ -35,6 +35,7 @@ def write_summary_outputs(scores: pd.DataFrame, label_set: LabelSet, thresholds,
                           meta: dict, group_by_speaker: bool = False, copy_audio: bool = False) -> dict:
     """Write the summary tables, plots and ``report.html`` into ``out_dir``; ``copy_audio`` copies
     the audio the report plays into ``out_dir/audio`` so the folder can be moved or zipped."""
+    from ..models.reliability import weak_categories
     from ..reporting.diagnostics import diagnostics_markdown, reliability_markdown, write_diagnostic_tables
     from ..reporting.html import write_report_html
     from ..reporting.plots import plot_adherence, plot_expected_probability, plot_predicted_distribution
@@ -48,7 +49,7 @@ def write_summary_outputs(scores: pd.DataFrame, label_set: LabelSet, thresholds,
                          tables["speaker_adherence"], after_adherence=reliability_markdown(reliability, label_set),
                          appendix=diagnostics_markdown(tables, reliability, label_set))
     write_diagnostic_tables(out_dir, tables, reliability, label_set)
-    plots = [plot_adherence(tables["adherence"], out_dir / "adherence.png"),
+    plots = [plot_adherence(tables["adherence"], out_dir / "adherence.png", weak=weak_categories(reliability, label_set)),
              plot_expected_probability(output_rows(scores), label_set, out_dir / "expected_probability.png",
                                        thresholds=threshold_map),
              plot_predicted_distribution(tables["distribution"], label_set, out_dir / "predicted_labels.png")]
