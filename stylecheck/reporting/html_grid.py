@@ -198,12 +198,12 @@ def _player(src: str | None) -> str:
     return f'<audio controls preload="none" src="{html.escape(src, quote=True)}"></audio>'
 
 
-def _output_cell(rows: pd.DataFrame, label_set: LabelSet, thresholds, src_of: Callable[[str], str | None],
+def _output_cell(rows: list[dict], label_set: LabelSet, thresholds, src_of: Callable[[str], str | None],
                  has_expectations: bool) -> tuple[str, list[str]]:
-    if rows.empty:
+    if not rows:
         return '<td class="cell empty" data-sort="">&mdash;</td>', []
     parts, shares, flags, sort_text = [], [], [], []
-    for row in rows.to_dict("records"):
+    for row in rows:
         file, status = as_text(row.get("file")), as_text(row.get("status"))
         head = f'<div class="file"><code>{html.escape(file)}</code></div>'
         if status in PLAYABLE_STATUSES and status != "no_speech":
@@ -235,9 +235,9 @@ def _output_cell(rows: pd.DataFrame, label_set: LabelSet, thresholds, src_of: Ca
     return f'<td class="cell" data-sort="{html.escape(sort, quote=True)}">{"<hr>".join(parts)}</td>', flags
 
 
-def _source_cell(rows: pd.DataFrame, by_file: Mapping[str, Mapping], label_set: LabelSet,
+def _source_cell(rows: list[dict], by_file: Mapping[str, Mapping], label_set: LabelSet,
                  src_of: Callable[[str], str | None]) -> str:
-    sources = [s for s in dict.fromkeys(text_column(rows, "source")) if s]
+    sources = [s for s in dict.fromkeys(as_text(r.get("source")) for r in rows) if s]
     if not sources:
         return '<td class="cell source" data-sort="">no source</td>'
     parts, sort = [], []
@@ -263,15 +263,23 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
     outputs = scores[role != "source"]
     if outputs.empty:
         return "<p>No generated file to show.</p>"
-    by_file = {as_text(r["file"]): r for r in scores.to_dict("records")}
     keys, how = grid_keys(outputs)
-    outputs = outputs.assign(_key=keys.to_numpy(), _system=text_column(outputs, "system").to_numpy())
-    systems = list(dict.fromkeys(outputs["_system"]))
-    items = list(dict.fromkeys(outputs["_key"]))
+    system_of = text_column(outputs, "system").tolist()
+    systems = list(dict.fromkeys(system_of))
+    items = list(dict.fromkeys(keys))
     shown_items = items[:max_items]
+    shown = set(shown_items)
     has_source = bool((text_column(outputs, "source") != "").any())
     has_expectations = any((text_column(outputs, f"expected_{c}") != "").any() for c in label_set.categories)
-    groups = {k: part for k, part in outputs.groupby("_key", sort=False)}
+    # Plain dicts, built once: per-row pandas access is far too slow for thousands of cells.
+    groups: dict[str, dict[str, list[dict]]] = {}
+    keep = [k in shown for k in keys]
+    for key, system, row in zip(keys[keep], np.asarray(system_of, dtype=object)[keep],
+                                outputs[keep].to_dict("records")):
+        groups.setdefault(key, {}).setdefault(system, []).append(row)
+    wanted_sources = {as_text(r.get("source")) for g in groups.values() for rows in g.values() for r in rows}
+    sources = scores[text_column(scores, "file").isin(wanted_sources)]
+    by_file = {as_text(r["file"]): r for r in sources.to_dict("records")}
 
     head = [sort_header("prompt / item")]
     if has_source:
@@ -281,7 +289,7 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
     body = []
     for key in shown_items:
         part = groups[key]
-        first = part.iloc[0]
+        first = next(iter(part.values()))[0]
         expected = [as_text(first.get(f"expected_{c}")) for c in label_set.categories]
         prompt = as_text(first.get("prompt"))
         item_cell = (f'<td class="item" data-sort="{esc(key)}"><code>{esc(key)}</code>'
@@ -290,10 +298,9 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
                         if any(expected) else "") + "</td>")
         cells, flags = [item_cell], []
         if has_source:
-            cells.append(_source_cell(part, by_file, label_set, src_of))
+            cells.append(_source_cell([r for rows in part.values() for r in rows], by_file, label_set, src_of))
         for system in systems:
-            cell, cell_flags = _output_cell(part[part["_system"] == system], label_set, thresholds, src_of,
-                                            has_expectations)
+            cell, cell_flags = _output_cell(part.get(system, []), label_set, thresholds, src_of, has_expectations)
             cells.append(cell)
             flags += cell_flags
         body.append(f'<tr data-key="{esc(key)}" data-flags="{" ".join(sorted(set(flags)))}">{"".join(cells)}</tr>')
