@@ -19,6 +19,7 @@ def _print_summary(out: Path) -> None:
     df = pd.read_csv(summary, keep_default_na=False)
     if df.empty:
         console.print("no file had an expected style: files were only classified (see scores.csv)")
+        _print_predicted(out)
         return
     table = Table(title="Style adherence (95% bootstrap interval)")
     for c in ("system", "category", "n", "adherence", "classifier (held-out)"):
@@ -35,6 +36,25 @@ def _print_summary(out: Path) -> None:
         from ..models.reliability import WEAK_RULE
 
         console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
+
+
+def _print_predicted(out: Path) -> None:
+    """The predicted labels per system and category (predicted_labels.csv), for runs without
+    expectations."""
+    import pandas as pd
+    from rich.table import Table
+
+    path = out / "predicted_labels.csv"
+    if not path.is_file():
+        return
+    df = pd.read_csv(path, keep_default_na=False)
+    table = Table(title="Predicted labels per system (share of judged files)")
+    for c in ("system", "category", "predicted labels"):
+        table.add_column(c)
+    for (system, category), part in df.groupby(["system", "category"], sort=False):
+        table.add_row(str(system) or "-", str(category),
+                      ", ".join(f"{r.predicted} {float(r.share):.0%}" for r in part.itertuples() if r.share != ""))
+    console.print(table)
 
 
 def _classifier_column(out: Path) -> dict[str, str]:
@@ -120,12 +140,13 @@ def score(
 def merge(
     parts: List[Path] = typer.Argument(..., help="Output folders of the shards (scores.shard-*.csv)."),
     out: Path = typer.Option(..., "--out", help="Folder for the merged scores.csv and summary."),
+    copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio."),
 ) -> None:
     """Join the parts of a sharded `stylecheck score` run into one scores.csv and summary."""
     from ..scoring import ScoreError, merge_score_parts
 
     try:
-        scores = merge_score_parts(parts, out)
+        scores = merge_score_parts(parts, out, copy_audio=copy_audio)
     except ScoreError as exc:
         fail(str(exc))
     console.print(f"merged {len(scores)} files into {out / 'scores.csv'}")

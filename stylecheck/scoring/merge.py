@@ -16,7 +16,7 @@ from .sources import attach_source_labels
 
 
 def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
-                      write_summary: bool = True) -> pd.DataFrame:
+                      write_summary: bool = True, copy_audio: bool = False) -> pd.DataFrame:
     """Concatenate ``scores.shard-*.csv`` from the given folders (each may hold several shards)
     into ``out_dir/scores.csv`` and write the summary. Checks that every shard of the run is
     present exactly once and that no file appears twice."""
@@ -59,5 +59,5 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
 
         label_set = LabelSet.from_dict(meta["model"]["label_set"])
         write_summary_outputs(scores, label_set, np.asarray(meta["model"]["thresholds"]), out,
-                              Path(meta["audio_dir"]), meta)
+                              Path(meta["audio_dir"]), meta, copy_audio=copy_audio)
     return scores

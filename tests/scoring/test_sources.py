@@ -80,3 +80,19 @@ def test_sharded_sources_equal_one_run(vc_folder, tiny_model_dir, tmp_path):
     pd.testing.assert_frame_equal(merged[columns].fillna(""), whole[columns].fillna("").astype(str),
                                   check_dtype=False)
     assert merged["source_p_Female"].to_numpy() == pytest.approx(whole["source_p_Female"].to_numpy(), nan_ok=True)
+
+
+def test_cli_without_expectations_prints_predicted_labels_and_copies_audio(vc_folder, tiny_model_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    import stylecheck.cli  # noqa: F401  (registers the commands)
+    from stylecheck.cli import app
+
+    audio, _, _ = vc_folder
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["score", str(audio), "--model", str(tiny_model_dir), "--out", str(out),
+                                      "--copy-audio"])
+    assert result.exit_code == 0, result.output
+    assert "Predicted labels per system" in result.output and "gender" in result.output
+    copied = sorted(p.relative_to(out / "audio").as_posix() for p in (out / "audio").rglob("*.wav"))
+    assert copied == sorted(p.relative_to(audio).as_posix() for p in audio.rglob("*.wav"))
