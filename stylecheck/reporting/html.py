@@ -64,7 +64,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .controls { margin: 0.5em 0; font-size: 0.9em; }
 .controls input, .controls select, .controls button { font: inherit; margin-right: 0.5em; }
 .scroll { overflow-x: auto; }
-table.grid td.cell { min-width: 220px; }
+table.grid td.cell { min-width: 200px; }
 table.grid td.item { min-width: 11em; }
 table.grid td.source { background: #f7f9fc; }
 table.grid .lab { font-size: 0.85em; white-space: nowrap; }
