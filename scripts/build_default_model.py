@@ -30,6 +30,7 @@ from stylecheck.analysis.metrics import f1_table  # noqa: E402
 from stylecheck.data.manifest import read_manifest  # noqa: E402
 from stylecheck.io import write_figure, write_json, write_text  # noqa: E402
 from stylecheck.models import StyleModel  # noqa: E402
+from stylecheck.models.reliability import reliability_from_test_metrics  # noqa: E402
 from stylecheck.reporting.markdown import markdown_table  # noqa: E402
 from stylecheck.training import FeatureCache  # noqa: E402
 from stylecheck.training.calibration import calibrate_model, expected_calibration_error  # noqa: E402
@@ -119,11 +120,17 @@ def main(argv=None) -> int:
         positives=", ".join(f"{k} {v}" for k, v in tr["train_positives"].items()),
     )
     write_text(args.out / "MODEL_CARD.md", card)
-    write_json(args.out / "test_metrics.json", {"gender_accuracy": gender_acc,
-                                                "f1": mine.to_dict("records"),
-                                                "calibration": cal.to_dict("records")})
+    metrics = {"gender_accuracy": gender_acc, "f1": mine.to_dict("records"), "calibration": cal.to_dict("records")}
+    write_json(args.out / "test_metrics.json", metrics)
+    # The config carries the held-out figures so every report can show them beside adherence.
+    cfg.reliability = reliability_from_test_metrics(metrics, model.label_set, RELIABILITY_SOURCE)
+    write_json(args.out / "config.json", cfg.to_dict())
     print(card)
     return 0
+
+
+RELIABILITY_SOURCE = ("held-out test speakers of configs/splits (104 files, 45 speakers): "
+                      "test_metrics.json and MODEL_CARD.md beside this config")
 
 
 def gender_accuracy(probs, targets, labels, thresholds) -> float:

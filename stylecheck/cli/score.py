@@ -19,16 +19,60 @@ def _print_summary(out: Path) -> None:
     df = pd.read_csv(summary, keep_default_na=False)
     if df.empty:
         console.print("no file had an expected style: files were only classified (see scores.csv)")
+        _print_predicted(out)
         return
     table = Table(title="Style adherence (95% bootstrap interval)")
-    for c in ("system", "category", "n", "adherence"):
+    for c in ("system", "category", "n", "adherence", "classifier (held-out)"):
         table.add_column(c)
+    classifier = _classifier_column(out)
     for r in df.to_dict("records"):
         iv = f"{r['adherence']:.2f}" if r["adherence"] != "" else "n/a"
         if r.get("lo", "") != "" and r.get("hi", "") != "":
             iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
-        table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv)
+        table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
+                      classifier.get(str(r["category"]), ""))
     console.print(table)
+    if any(v.startswith("WEAK") for v in classifier.values()):
+        from ..models.reliability import WEAK_RULE
+
+        console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
+
+
+def _print_predicted(out: Path) -> None:
+    """The predicted labels per system and category (predicted_labels.csv), for runs without
+    expectations."""
+    import pandas as pd
+    from rich.table import Table
+
+    path = out / "predicted_labels.csv"
+    if not path.is_file():
+        return
+    df = pd.read_csv(path, keep_default_na=False)
+    table = Table(title="Predicted labels per system (share of judged files)")
+    for c in ("system", "category", "predicted labels"):
+        table.add_column(c)
+    for (system, category), part in df.groupby(["system", "category"], sort=False):
+        table.add_row(str(system) or "-", str(category),
+                      ", ".join(f"{r.predicted} {float(r.share):.0%}" for r in part.itertuples() if r.share != ""))
+    console.print(table)
+
+
+def _classifier_column(out: Path) -> dict[str, str]:
+    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv."""
+    import pandas as pd
+
+    path = out / "reliability.csv"
+    if not path.is_file():
+        return {}
+    rows = pd.read_csv(path, keep_default_na=False).to_dict("records")
+    column = {}
+    for r in rows:
+        f1 = f"lowest label F1 {float(r['held_out_f1']):.2f}" if r["held_out_f1"] != "" else "not measured"
+        column[str(r["category"])] = ("WEAK: " if str(r["weak"]) == "True" else "") + f1
+    if rows:
+        weak = [str(r["category"]) for r in rows if str(r["weak"]) == "True"]
+        column["all"] = "WEAK: has weak categories" if weak else ""
+    return column
 
 
 @app.command("score")
@@ -44,6 +88,8 @@ def score(
     workers: Optional[int] = typer.Option(None, min=1, help="Batches scored side by side (default: one per CPU thread, up to 4; 1 on a GPU)."),
     precision: str = typer.Option("auto", help="auto (bf16 where the CPU/GPU supports it) | bf16 | fp32"),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="'speaker': also judge each (system, speaker) once."),
+    copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio, "
+                                    "so the output folder can be moved or zipped on its own."),
 ) -> None:
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -72,7 +118,7 @@ def score(
                 out, audio_dir=audio_dir, expected=expected, model=model, force=force,
                 shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
                 device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
-                progress=on_progress, workers=workers,
+                progress=on_progress, workers=workers, copy_audio=copy_audio,
             )
         except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
             fail(str(exc))
@@ -94,12 +140,13 @@ def score(
 def merge(
     parts: List[Path] = typer.Argument(..., help="Output folders of the shards (scores.shard-*.csv)."),
     out: Path = typer.Option(..., "--out", help="Folder for the merged scores.csv and summary."),
+    copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio."),
 ) -> None:
     """Join the parts of a sharded `stylecheck score` run into one scores.csv and summary."""
     from ..scoring import ScoreError, merge_score_parts
 
     try:
-        scores = merge_score_parts(parts, out)
+        scores = merge_score_parts(parts, out, copy_audio=copy_audio)
     except ScoreError as exc:
         fail(str(exc))
     console.print(f"merged {len(scores)} files into {out / 'scores.csv'}")

@@ -25,6 +25,9 @@ class ModelConfig:
     thresholds: list[float] | None = None
     # Per-label Platt scaling of logits: p = sigmoid(scale * logit + bias); None = identity.
     calibration: dict[str, list[float]] | None = None
+    # Measured held-out figures (per label F1, per category accuracy) that reports show beside
+    # every adherence figure; schema and the "weak category" rule in models/reliability.py.
+    reliability: dict[str, Any] | None = None
     name: str = "stylecheck-model"
     version: str = "0"
     training: dict[str, Any] = field(default_factory=dict)

@@ -9,6 +9,7 @@ missing image.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -36,9 +37,11 @@ def _colors(n: int):
     return [cmap(i % 10) for i in range(n)]
 
 
-def plot_adherence(adherence_df: pd.DataFrame, path: str | Path, title: str = "Style adherence") -> Path:
+def plot_adherence(adherence_df: pd.DataFrame, path: str | Path, title: str = "Style adherence",
+                   weak: Iterable[str] = ()) -> Path:
     """Grouped bars: adherence per category (x) and system (bar colour), with 95% interval
-    error bars where an interval exists, and the number of files judged under each bar."""
+    error bars where an interval exists, and the number of files judged under each bar.
+    Categories in ``weak`` (where the classifier itself is unreliable) are marked on the axis."""
     frame = adherence_df[adherence_df["n"] > 0] if not adherence_df.empty else adherence_df
     frame = frame.assign(system=text_column(frame, "system"))  # "" survives a CSV round trip as NaN
     if frame.empty:
@@ -61,7 +64,8 @@ def plot_adherence(adherence_df: pd.DataFrame, path: str | Path, title: str = "S
         for p, n, y in zip(pos, rows["n"].to_numpy(float), top):
             if np.isfinite(n):
                 ax.text(p, y + 0.02, f"n={int(n)}", ha="center", va="bottom", fontsize=7, color="#444")
-    ax.set_xticks(x, categories)
+    weak = set(weak)
+    ax.set_xticks(x, [f"{c}\n(weak classifier)" if c in weak else c for c in categories])
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("adherence (share matched)")
     ax.set_title(title)
@@ -118,15 +122,52 @@ def plot_expected_probability(scores: pd.DataFrame, label_set: LabelSet, path: s
             ax.scatter(pos + rng.uniform(-width * 0.25, width * 0.25, values.size), values, s=8,
                        color=color, alpha=0.8, zorder=3, label=display_system(system) if j == 0 else None)
     if thresholds is not None:
+        # The label is predicted only at or above its threshold: points below the line failed.
+        drawn = False
         for j, label in enumerate(labels):
             if label in thresholds:
-                ax.hlines(float(thresholds[label]), j - 0.45, j + 0.45, colors="grey", linestyles="dashed", lw=1)
+                ax.hlines(float(thresholds[label]), j - 0.45, j + 0.45, colors="black", linestyles="dashed", lw=1.2,
+                          label=None if drawn else "threshold", zorder=4)
+                drawn = True
     ax.set_xticks(np.arange(len(labels)), labels, rotation=30 if len(labels) > 6 else 0)
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("probability of the expected label")
     ax.set_title("Probability of the expected label per file")
     ax.grid(axis="y", alpha=0.3)
-    if len(systems) > 1 or systems != [""]:
+    if len(systems) > 1 or systems != [""] or thresholds is not None:
         ax.legend(title="system", fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return write_figure(path, fig)
+
+
+def plot_predicted_distribution(distribution: pd.DataFrame, label_set: LabelSet, path: str | Path) -> Path:
+    """One panel per category: for each system (x), the share of its judged files predicted as
+    each label, ``uncertain`` or with no label (stacked). Needs no expectations: the view of a
+    folder scored without ``--expected``."""
+    frame = distribution.assign(system=text_column(distribution, "system"))
+    if frame.empty or frame["n"].sum() == 0:
+        return write_figure(path, _empty_figure("No file was judged: nothing to plot."))
+    categories = [c for c in label_set.categories if (frame["category"] == c).any()]
+    systems = list(dict.fromkeys(frame["system"]))
+    fig = Figure(figsize=(max(6.0, 2.2 * len(categories) + 0.25 * len(systems) * len(categories)), 3.6))
+    axes = np.atleast_1d(fig.subplots(1, len(categories), sharey=True))
+    extra_colors = {"uncertain": "#9e9e9e", "no label": "#dddddd"}
+    for ax, category in zip(axes, categories):
+        part = frame[frame["category"] == category]
+        outcomes = list(dict.fromkeys(part["predicted"]))
+        palette = dict(zip(label_set.categories[category], ("#4c72b0", "#dd8452")))
+        bottom = np.zeros(len(systems))
+        for outcome in outcomes:
+            share = (part[part["predicted"] == outcome].set_index("system")["share"]
+                     .reindex(systems).fillna(0).to_numpy(float))
+            ax.bar(np.arange(len(systems)), share, 0.7, bottom=bottom, label=outcome,
+                   color=palette.get(outcome, extra_colors.get(outcome, "#8172b3")), edgecolor="white")
+            bottom += share
+        ax.set_xticks(np.arange(len(systems)), [display_system(s) for s in systems],
+                      rotation=30 if len(systems) > 3 else 0, ha="right" if len(systems) > 3 else "center")
+        ax.set_title(category)
+        ax.set_ylim(0, 1.0)
+        ax.legend(fontsize=7, loc="lower left")
+    axes[0].set_ylabel("share of judged files")
+    fig.suptitle("Predicted labels per system")
     return write_figure(path, fig)

@@ -93,7 +93,8 @@ def label_prf_display(label_prf: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, comparison: pd.DataFrame,
-                     speaker_adherence: pd.DataFrame | None = None, title: str = "Style adherence") -> str:
+                     speaker_adherence: pd.DataFrame | None = None, title: str = "Style adherence",
+                     after_adherence: str = "", appendix: str = "") -> str:
     """The Markdown summary document: adherence, comparison across systems, per-label P/R/F1."""
     parts = [f"# {title}\n",
              "Adherence is the share of scored files whose predicted label matches the expected one "
@@ -103,6 +104,8 @@ def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, compariso
              "## Adherence per system and category\n"]
     parts.append(markdown_table(adherence_display(adherence)) if not adherence.empty
                  else "No file had an expected style, so adherence was not computed.\n")
+    if after_adherence:  # e.g. the classifier's reliability, read beside adherence
+        parts.append("\n" + after_adherence)
     if speaker_adherence is not None:
         parts.append("\n## Adherence over speakers\n")
         parts.append("Each (system, speaker) is judged once from the mean probabilities of its files; "
@@ -121,12 +124,16 @@ def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, compariso
     parts.append("\n## Precision, recall and F1 per label\n")
     parts.append(markdown_table(label_prf_display(label_prf)) if not label_prf.empty
                  else "No file had an expected style, so no label was evaluated.\n")
+    if appendix:
+        parts.append(appendix)
     return "\n".join(parts)
 
 
 def write_summary_tables(out_dir: str | Path, adherence: pd.DataFrame, label_prf: pd.DataFrame,
-                         comparison: pd.DataFrame, speaker_adherence: pd.DataFrame | None = None) -> dict[str, Path]:
-    """Write the CSV tables and ``summary.md`` into ``out_dir``; returns name -> path."""
+                         comparison: pd.DataFrame, speaker_adherence: pd.DataFrame | None = None,
+                         after_adherence: str = "", appendix: str = "") -> dict[str, Path]:
+    """Write the CSV tables and ``summary.md`` into ``out_dir``; returns name -> path.
+    ``after_adherence`` and ``appendix`` are Markdown sections added to ``summary.md``."""
     out_dir = Path(out_dir)
     written = {"summary.csv": write_csv(out_dir / "summary.csv", adherence),
                "labels.csv": write_csv(out_dir / "labels.csv", label_prf),
@@ -134,5 +141,6 @@ def write_summary_tables(out_dir: str | Path, adherence: pd.DataFrame, label_prf
     if speaker_adherence is not None:
         written["speakers.csv"] = write_csv(out_dir / "speakers.csv", speaker_adherence)
     written["summary.md"] = write_text(out_dir / "summary.md",
-                                       summary_markdown(adherence, label_prf, comparison, speaker_adherence))
+                                       summary_markdown(adherence, label_prf, comparison, speaker_adherence,
+                                                        after_adherence=after_adherence, appendix=appendix))
     return written

@@ -17,6 +17,11 @@ matched case-insensitively; other columns are ignored.
 ``system``, ``speaker`` (optional)
     Which generator made the file and for which speaker, for per-system tables and the bootstrap
     over speakers.
+``source`` (optional)
+    The source or reference recording the file was made from (voice conversion, zero-shot TTS):
+    a path relative to the audio folder or absolute, kept as written (backslashes become ``/``)
+    in the table's ``source_file`` column; scoring resolves and scores it (see
+    :mod:`stylecheck.scoring.sources`).
 
 At least one of ``styles`` and ``prompt`` must be present. When both are, a row's ``styles``
 cell is used where it is not empty and its ``prompt`` otherwise, so a few prompts can be
@@ -45,7 +50,7 @@ from ..labels import PAPER_LABELS, LabelSet
 from ..prompts import Match, PromptParse, parse_style_list, parse_style_prompt
 
 #: Columns the reader understands (lower case).
-KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker")
+KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source")
 
 
 class StylesError(Exception):
@@ -66,7 +71,8 @@ class ExpectedStyles:
     absent), ``source`` (which of the two was read: ``styles``, ``prompt`` or empty),
     ``expected_<category>`` for each category of the label set (the label, or empty),
     ``expected`` (the labels joined by ``;``), ``open`` (open categories joined by ``;``) and
-    ``warnings`` (joined by ``"; "``).
+    ``warnings`` (joined by ``"; "``); ``source_file`` (the source recording as written) only when
+    the CSV has a ``source`` column.
     """
 
     path: Path
@@ -223,6 +229,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         row["expected"] = ";".join(parse.expected.values())
         row["open"] = ";".join(parse.open_categories)
         row["warnings"] = "; ".join(parse.warnings)
+        if "source" in columns:
+            row["source_file"] = cell("source").replace("\\", "/")
         rows.append(row)
         parses.append(parse)
     if duplicates:
@@ -231,6 +239,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
 
     columns_out = ["file", "line", "system", "speaker", "styles", "prompt", "source",
                    *(f"expected_{c}" for c in label_set.categories), "expected", "open", "warnings"]
+    if "source" in columns:
+        columns_out.append("source_file")
     table = pd.DataFrame(rows, columns=columns_out)
     table["line"] = table["line"].astype(int)
     return ExpectedStyles(path, label_set, table, tuple(parses))

@@ -12,10 +12,11 @@ import pandas as pd
 from ..io import write_csv, write_json
 from ..labels import LabelSet
 from .score import ScoreError
+from .sources import attach_source_labels
 
 
 def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
-                      write_summary: bool = True) -> pd.DataFrame:
+                      write_summary: bool = True, copy_audio: bool = False) -> pd.DataFrame:
     """Concatenate ``scores.shard-*.csv`` from the given folders (each may hold several shards)
     into ``out_dir/scores.csv`` and write the summary. Checks that every shard of the run is
     present exactly once and that no file appears twice."""
@@ -43,9 +44,12 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
         raise ScoreError(f"files scored in more than one shard: {dup[:5]}")
     scores = scores.sort_values("file", kind="stable").reset_index(drop=True)
     out = Path(out_dir)
-    write_csv(out / "scores.csv", scores)
     metas = [json.loads(f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).read_text())
              for f in shard_files if f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).is_file()]
+    if metas and "source" in scores.columns:
+        # A source may have been scored in another shard than the files made from it.
+        scores = attach_source_labels(scores, LabelSet.from_dict(metas[0]["model"]["label_set"]))
+    write_csv(out / "scores.csv", scores)
     meta = dict(metas[0]) if metas else {}
     meta["counts"] = scores["status"].value_counts().to_dict()
     meta["merged_shards"] = n
@@ -55,5 +59,5 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
 
         label_set = LabelSet.from_dict(meta["model"]["label_set"])
         write_summary_outputs(scores, label_set, np.asarray(meta["model"]["thresholds"]), out,
-                              Path(meta["audio_dir"]), meta)
+                              Path(meta["audio_dir"]), meta, copy_audio=copy_audio)
     return scores

@@ -22,6 +22,7 @@ from ..io import write_csv, write_json
 from ..models.style_model import StyleModel
 from .pipeline import FileResult, bf16_supported, content_hash, model_fingerprint, score_files
 from .results_log import ResultsLog
+from .sources import ROLE_OUTPUT, ROLE_SOURCE, attach_source_labels, source_key, source_path
 
 RESULTS_LOG = "results.jsonl"
 
@@ -67,10 +68,15 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None) -> pd.DataFrame:
         for rec in expected.to_dict("records"):
             f = rec["file"]
             listed.add(f)
+            # The reader's "source" says whether styles or prompt was read; here "source" names
+            # the source recording (filled from "source_file" below), so the former is dropped.
+            rec.pop("source", None)
             rows.append({**rec, "status": "pending" if f in found else "missing"})
     for f in found:
         if f not in listed:
             rows.append({"file": f, "status": "unlisted" if expected is not None else "pending"})
+    sources = _source_rows(audio_dir, rows, found)
+    rows += sources
     items = pd.DataFrame(rows)
     if items.empty:
         items = pd.DataFrame(columns=["file", "status"])
@@ -78,13 +84,40 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None) -> pd.DataFrame:
         if col not in items:
             items[col] = ""
         items[col] = items[col].fillna("").astype(str)
+    is_source = (items["role"] == ROLE_SOURCE).to_numpy() if "role" in items else np.zeros(len(items), bool)
     # Without a system column, first-level subfolders are systems when there are several.
     if not (items["system"] != "").any():
-        tops = {f.split("/", 1)[0] for f in items["file"] if "/" in f}
+        tops = {f.split("/", 1)[0] for f, src in zip(items["file"], is_source) if "/" in f and not src}
         if len(tops) > 1:
-            items["system"] = [f.split("/", 1)[0] if "/" in f else "" for f in items["file"]]
-    items["path"] = [str(audio_dir / f) for f in items["file"]]
+            items["system"] = ["" if src else f.split("/", 1)[0] if "/" in f else ""
+                               for f, src in zip(items["file"], is_source)]
+    items["path"] = [str(source_path(f, audio_dir)) for f in items["file"]]
     return items.sort_values("file", kind="stable").reset_index(drop=True)
+
+
+def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
+    """Give each planned row its resolved ``source`` key (STYLES.csv ``source`` column) and return
+    the rows to add for sources that are not already inputs; a source found under the audio
+    folder but not listed is marked ``role`` source on its existing row."""
+    if not any(r.get("source_file") for r in rows):
+        return []
+    by_file = {r["file"]: r for r in rows}
+    added: dict[str, dict] = {}
+    for r in list(rows):
+        key = source_key(r.pop("source_file", "") or "", audio_dir)
+        r.setdefault("role", ROLE_OUTPUT)
+        r["source"] = key
+        if not key:
+            continue
+        if key in by_file:
+            if by_file[key]["status"] == "unlisted":
+                by_file[key]["role"] = ROLE_SOURCE
+        elif key not in added:
+            exists = key in found or source_path(key, audio_dir).is_file()
+            # "ok" once scored: the file is named in STYLES.csv, in the source column.
+            added[key] = {"file": key, "status": "pending" if exists else "missing", "role": ROLE_SOURCE,
+                          "source": "", "error": "" if exists else "source listed in STYLES.csv but not found"}
+    return list(added.values())
 
 
 def load_expected(expected_csv: Path | None, model: StyleModel) -> pd.DataFrame | None:
@@ -109,7 +142,9 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     for i, rec in enumerate(out.to_dict("records")):
         r = results.get(rec["file"])
         if rec["status"] == "missing":
-            status.append("missing"), error.append("listed in STYLES.csv but not found"), duration.append(np.nan)
+            status.append("missing"), duration.append(np.nan)
+            error.append("source listed in STYLES.csv but not found" if rec.get("role") == ROLE_SOURCE
+                         else "listed in STYLES.csv but not found")
             continue
         if r is None:
             status.append("error"), error.append("not scored (run interrupted?)"), duration.append(np.nan)
@@ -142,7 +177,12 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     lead = ["file", "system", "speaker", "status", "error", "duration_s", "prompt"]
     rest = [f"p_{lab}" for lab in labels] + ["predicted", "expected"]
     cats = [f"{k}_{cat}" for cat in label_set.categories for k in ("expected", "predicted", "match")]
-    return out[lead + rest + cats]
+    if "source" not in out:
+        return out[lead + rest + cats]
+    # Runs with a source column: which rows are sources, and each output's source's labels.
+    out["role"] = out["role"].fillna(ROLE_OUTPUT)
+    out["source"] = out["source"].fillna("")
+    return attach_source_labels(out[lead + rest + cats + ["role", "source"]], label_set)
 
 
 def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | None = None,
@@ -150,14 +190,15 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                     force: bool = False, shard: Shard | None = None, batch_size: int = 32, device: str = "cpu",
                     bf16: bool | None = None, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
-                    workers: int | None = None) -> pd.DataFrame:
+                    workers: int | None = None, copy_audio: bool = False) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced (a rerun skips
     files already scored by the same model, unless ``force``) and the outputs are written there:
     ``scores.csv``, ``summary.csv``/``summary.md``, plots, ``report.html``, ``run.json``.
     ``workers`` batches are scored side by side (default: one per CPU thread, up to 4; 1 on a
-    GPU); results do not depend on it.
+    GPU); results do not depend on it. ``copy_audio`` copies the audio the report plays into
+    ``out_dir/audio``, so the output folder can be moved or zipped on its own.
     """
     from .. import load_model
 
@@ -223,7 +264,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
             from .summary import write_summary_outputs
 
             write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
-                                  group_by_speaker=group_by_speaker)
+                                  group_by_speaker=group_by_speaker, copy_audio=copy_audio)
     return scores
 
 
@@ -233,7 +274,8 @@ def run_metadata(model: StyleModel, audio_dir: Path, expected, bf16: bool, score
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "model": {"name": model.config.name, "version": model.config.version,
                   "path": str(model.path) if model.path else None, "backbone": model.config.backbone,
-                  "labels": list(model.labels), "label_set": model.label_set.to_dict(), "thresholds": [float(t) for t in model.thresholds]},
+                  "labels": list(model.labels), "label_set": model.label_set.to_dict(), "thresholds": [float(t) for t in model.thresholds],
+                  "reliability": model.config.reliability},
         "audio_dir": str(audio_dir.resolve()),
         "expected": str(expected) if expected is not None else None,
         "device": str(model.device), "precision": "bf16" if bf16 else "fp32",

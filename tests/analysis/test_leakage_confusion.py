@@ -1,0 +1,89 @@
+"""Source leakage, confusion and predicted-label distribution on hand-built scores tables."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scores_dummies import score_row, scores_frame
+from stylecheck.analysis.confusion import confusion_matrix, confusion_table, predicted_distribution
+from stylecheck.analysis.leakage import source_leakage_table, wilson_interval
+from stylecheck.labels import PAPER_LABELS
+from stylecheck.scoring.sources import attach_source_labels
+
+
+def vc_scores() -> pd.DataFrame:
+    """Sources: s_f (Female), s_m (Male), s_none (no gender verdict). System copy keeps the
+    source's gender, system follow takes the requested one."""
+    rows = [score_row("s_f.wav", predicted={"gender": "Female"}),
+            score_row("s_m.wav", predicted={"gender": "Male"}),
+            score_row("s_none.wav", predicted={})]
+    roles = ["source"] * 3
+    sources = [""] * 3
+    for i in range(4):
+        src, src_label, asked = ("s_f.wav", "Female", "Male") if i % 2 == 0 else ("s_m.wav", "Male", "Female")
+        rows.append(score_row(f"copy/u{i}.wav", system="copy", expected={"gender": asked, "age": "Adult"},
+                              predicted={"gender": src_label, "age": "Adult"}))
+        rows.append(score_row(f"follow/u{i}.wav", system="follow", expected={"gender": asked},
+                              predicted={"gender": asked}))
+        roles += ["output", "output"]
+        sources += [src, src]
+    # Not evidence: the source has no verdict / already has the asked label / output failed.
+    rows.append(score_row("copy/u8.wav", system="copy", expected={"gender": "Male"}, predicted={"gender": "Male"}))
+    rows.append(score_row("copy/u9.wav", system="copy", expected={"gender": "Female"}, predicted={"gender": "Female"}))
+    rows.append(score_row("copy/u10.wav", system="copy", status="error", expected={"gender": "Male"}))
+    rows.append(score_row("follow/u11.wav", system="follow", expected={"gender": "Male"}, predicted={}))
+    roles += ["output"] * 4
+    sources += ["s_none.wav", "s_f.wav", "s_f.wav", "s_f.wav"]
+    frame = scores_frame(rows).assign(role=roles, source=sources)
+    return attach_source_labels(frame, PAPER_LABELS)
+
+
+def test_leakage_counts_and_intervals():
+    table = source_leakage_table(vc_scores(), PAPER_LABELS).set_index(["system", "category"])
+    copy, follow = table.loc[("copy", "gender")], table.loc[("follow", "gender")]
+    assert (copy.n, copy.n_kept_source, copy.n_followed_prompt, copy.n_failed) == (4, 4, 0, 1)
+    assert copy.leakage == 1.0 and copy.hi == 1.0 and 0.4 < copy.lo < 0.55  # Wilson 4/4
+    assert (follow.n, follow.n_kept_source, follow.n_followed_prompt, follow.n_no_label) == (5, 0, 4, 1)
+    assert follow.leakage == 0.0 and follow.lo == 0.0 and 0.4 < follow.hi < 0.6  # Wilson 0/5
+    # The age was never predicted for the sources, so there is no age row.
+    assert set(table.index.get_level_values("category")) == {"gender"}
+
+
+def test_wilson_interval_matches_the_formula():
+    k, n, z = 7, 20, 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert wilson_interval(k, n) == pytest.approx((centre - half, centre + half))
+    assert all(np.isnan(wilson_interval(0, 0)))
+
+
+def test_no_source_column_gives_an_empty_table():
+    table = source_leakage_table(scores_frame([score_row("a.wav", expected={"gender": "Male"})]), PAPER_LABELS)
+    assert table.empty and "leakage" in table.columns
+
+
+def test_confusion_counts_every_expected_file_once():
+    scores = vc_scores()
+    confusion = confusion_table(scores, PAPER_LABELS)
+    copy = confusion_matrix(confusion, "copy", "gender")
+    assert copy.loc["Male", "Female"] == 2 and copy.loc["Male", "Male"] == 1
+    assert copy.loc["Male", "not judged"] == 1 and copy.loc["Female", "Male"] == 2
+    expected = (scores["expected_gender"] != "") & (scores["system"] == "copy")
+    assert copy.to_numpy().sum() == expected.sum()
+    follow = confusion_matrix(confusion, "follow", "gender")
+    assert follow.loc["Male", "no label"] == 1
+    assert "not judged" not in follow.columns  # a zero "not judged" column is left out
+
+
+def test_predicted_distribution_needs_no_expectations():
+    scores = scores_frame([score_row("a/1.wav", system="a", predicted={"gender": "Male"}),
+                           score_row("a/2.wav", system="a", predicted={"gender": "Male"}),
+                           score_row("a/3.wav", system="a", predicted={"gender": "Female"}),
+                           score_row("a/4.wav", system="a", predicted={}),
+                           score_row("a/5.wav", system="a", status="error")])
+    dist = predicted_distribution(scores, PAPER_LABELS)
+    gender = dist[dist.category == "gender"].set_index("predicted")
+    assert gender.loc["Male", "n"] == 2 and gender.loc["Male", "share"] == pytest.approx(0.5)
+    assert gender.loc["no label", "n"] == 1 and gender["n"].sum() == 4  # the failed file is not judged

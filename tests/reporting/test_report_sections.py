@@ -1,0 +1,93 @@
+"""Report sections issue 16 asked for: correct mismatch entries, reliability beside adherence,
+the view without expectations, a model section without Python reprs, captions, the README shot."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from scores_dummies import score_row, scores_frame
+from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
+from stylecheck.analysis.confusion import confusion_table, predicted_distribution
+from stylecheck.labels import PAPER_LABELS
+from stylecheck.reporting.html import mismatch_entry, report_html
+from stylecheck.reporting.plots import plot_expected_probability, plot_predicted_distribution
+
+REPO = Path(__file__).resolve().parents[2]
+THRESHOLDS = {lab: 0.5 for lab in PAPER_LABELS.labels} | {"Female": 0.6}
+RELIABILITY = {"source": "unit test", "per_label": {
+    "Female": {"f1": 0.98, "lo": 0.95, "hi": 1.0, "n_pos_speakers": 30},
+    "Male": {"f1": 0.97, "lo": 0.93, "hi": 1.0, "n_pos_speakers": 30},
+    "Adult": {"f1": 0.6, "lo": 0.4, "hi": 0.8, "n_pos_speakers": 12}}, "per_category": {}}
+MODEL = {"name": "m", "version": "2", "backbone": {"kind": "ge2e", "variant": "frames"},
+         "decision": {"rule": "pairwise", "uncertain_margin": 0.1}, "reliability": RELIABILITY}
+
+
+def _page(scores, tmp_path, **kw):
+    return report_html(scores, adherence_table(scores, PAPER_LABELS, n_resamples=10),
+                       label_prf_table(scores, PAPER_LABELS), compare_systems(scores, PAPER_LABELS, n_resamples=10),
+                       [], MODEL, tmp_path, tmp_path, label_set=PAPER_LABELS, thresholds=THRESHOLDS,
+                       diagnostics={"confusion": confusion_table(scores, PAPER_LABELS),
+                                    "distribution": predicted_distribution(scores, PAPER_LABELS)}, **kw)
+
+
+def test_mismatch_entry_names_both_probabilities_and_thresholds():
+    row = score_row("a.wav", expected={"gender": "Male"}, probs={lab: 0.1 for lab in PAPER_LABELS.labels}
+                    | {"Male": 0.03, "Female": 0.91})
+    text = mismatch_entry(row, "gender", ["Female", "Male"], THRESHOLDS)
+    assert "expected Male (p(Male) = 0.03, threshold 0.50)" in text
+    assert "predicted <span class=\"bad\">Female</span> (p(Female) = 0.91, threshold 0.60)" in text
+    none = score_row("b.wav", expected={"gender": "Male"}, probs={lab: 0.2 for lab in PAPER_LABELS.labels})
+    text = mismatch_entry(none, "gender", ["Female", "Male"], THRESHOLDS)
+    assert "no label passed its threshold; p(Female) = 0.20, threshold 0.60" in text
+
+
+def test_reliability_beside_adherence_and_weak_categories_marked(tmp_path):
+    scores = scores_frame([score_row(f"s/{i}.wav", system="s", expected={"gender": "Male", "age": "Adult"},
+                                     predicted={"gender": "Male", "age": "Adult"}) for i in range(3)])
+    text = _page(scores, tmp_path)
+    adherence = text[text.index('id="adherence"'):text.index('id="grid-section"')]
+    assert "classifier (held-out)" in adherence
+    assert "F1 Female 0.98 [0.95, 1.00]; Male 0.97 [0.93, 1.00]" in adherence
+    assert "WEAK: F1 Adult 0.60 [0.40, 0.80]" in adherence
+    assert "Weak categories: age, brightness, roughness." in adherence  # no figures for the last two
+    assert "calibrated estimate" in text and "threshold" in text  # what probabilities and thresholds mean
+
+
+def test_without_expectations_the_page_shows_predicted_labels_and_every_file(tmp_path):
+    scores = scores_frame([score_row("x/1.wav", system="x", status="unlisted", predicted={"gender": "Male"}),
+                           score_row("x/2.wav", system="x", status="unlisted", predicted={"gender": "Female"}),
+                           score_row("y/1.wav", system="y", status="unlisted", predicted={"gender": "Male"})])
+    text = _page(scores, tmp_path)
+    assert "adherence was not computed" in text and 'id="predicted"' in text
+    assert "Male 1 (50%)" in text and "Female 1 (50%)" in text
+    files = text[text.index('<table id="files"'):]
+    assert files.count("<tr data-flags") == 3 and '<button type="button" class="sort">p(Female)</button>' in files
+    grid = text[text.index('<table id="grid"'):]
+    assert grid[:grid.index("</table>")].count("<tr data-key=") == 2  # items 1.wav and 2.wav
+    plot = plot_predicted_distribution(predicted_distribution(scores, PAPER_LABELS), PAPER_LABELS, tmp_path / "p.png")
+    assert plot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_model_section_has_names_and_numbers_not_reprs(tmp_path):
+    text = _page(scores_frame([score_row("a.wav", status="unlisted")]), tmp_path)
+    model = text[text.index('id="model"'):]
+    assert "kind ge2e, variant frames" in model and "rule pairwise, uncertain_margin 0.1" in model
+    assert not re.search(r"[{}\[\]]'|'[{}\[\]]|\{'", model), "no Python dict or list reprs"
+    assert "<td>Female</td><td>0.600</td><td>F1 0.98 [0.95, 1.00], 30 positive speakers</td>" in model
+
+
+def test_probability_plot_draws_threshold_lines(tmp_path):
+    scores = scores_frame([score_row(f"{i}.wav", expected={"gender": "Male"}, predicted={"gender": "Male"})
+                           for i in range(4)])
+    with_lines = plot_expected_probability(scores, PAPER_LABELS, tmp_path / "a.png", thresholds=THRESHOLDS)
+    without = plot_expected_probability(scores, PAPER_LABELS, tmp_path / "b.png")
+    assert with_lines.read_bytes() != without.read_bytes()
+
+
+def test_readme_shows_the_committed_screenshot():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"!\[[^\]]*\]\((docs/report\.png)\)", readme)
+    assert match, "README must show docs/report.png"
+    shot = REPO / match.group(1)
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 50_000
+    assert "--screenshot=docs/report.png" in readme and "chromium --headless" in readme
