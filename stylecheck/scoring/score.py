@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..analysis.adherence import decide_category
+from ..analysis.adherence import UNCERTAIN, decide_category
 from ..audio import find_audio_files
 from ..io import write_csv, write_json
 from ..models.style_model import StyleModel
@@ -124,8 +124,6 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     out["status"], out["error"], out["duration_s"] = status, error, duration
     for j, lab in enumerate(labels):
         out[f"p_{lab}"] = probs[:, j]
-    out["predicted"] = [";".join(lab for j, lab in enumerate(labels) if p[j] >= thr[lab]) if np.isfinite(p).all() else ""
-                        for p in probs]
     for cat, cat_labels in label_set.categories.items():
         col = f"expected_{cat}"
         if col not in out:
@@ -139,6 +137,10 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
         for e, pr, p in zip(out[col], pred, probs):
             match.append("" if (not e or not np.isfinite(p).all()) else ("true" if pr == e else "false"))
         out[f"match_{cat}"] = match
+    # One label per category at most: ``predicted`` is made from the per-category verdicts (an
+    # ``uncertain`` verdict names no label), never from every label above its threshold.
+    verdicts = out[[f"predicted_{cat}" for cat in label_set.categories]].to_numpy()
+    out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
     lead = ["file", "system", "speaker", "status", "error", "duration_s", "prompt"]
     rest = [f"p_{lab}" for lab in labels] + ["predicted", "expected"]
     cats = [f"{k}_{cat}" for cat in label_set.categories for k in ("expected", "predicted", "match")]
