@@ -10,25 +10,41 @@ from .app import app, console, fail
 
 
 def _print_summary(out: Path) -> None:
+    """The adherence table with the failed count beside every figure, then what could not be
+    computed and why, and how many listed files asked for no judged style (from the files the
+    run wrote, so a merged run prints the same)."""
+    import json
+
     import pandas as pd
     from rich.table import Table
+
+    from ..reporting.tables import not_computed_lines
 
     summary = out / "summary.csv"
     if not summary.is_file():
         return
+    meta = json.loads((out / "run.json").read_text()) if (out / "run.json").is_file() else {}
     df = pd.read_csv(summary, keep_default_na=False)
-    if df.empty:
-        console.print("no file had an expected style: files were only classified (see scores.csv)")
-        return
-    table = Table(title="Style adherence (95% bootstrap interval)")
-    for c in ("system", "category", "n", "adherence"):
-        table.add_column(c)
-    for r in df.to_dict("records"):
-        iv = f"{r['adherence']:.2f}" if r["adherence"] != "" else "n/a"
-        if r.get("lo", "") != "" and r.get("hi", "") != "":
-            iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
-        table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv)
-    console.print(table)
+    if not df.empty:
+        counted = meta.get("count_failed", True)
+        table = Table(title="Style adherence (95% Wilson interval; failed files "
+                            + ("count as not adhering)" if counted else "left out: --judged-only)"))
+        for c in ("system", "category", "n", "adherence", "failed", "uncertain"):
+            table.add_column(c)
+        for r in df.to_dict("records"):
+            iv = f"{float(r['adherence']):.2f}" if r["adherence"] != "" else "n/a"
+            if r.get("lo", "") != "" and r.get("hi", "") != "":
+                iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
+            table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
+                          str(r.get("n_failed", "")), str(r.get("n_uncertain", "")))
+        console.print(table)
+    for line in not_computed_lines(meta.get("not_computed")):
+        console.print(f"[yellow]not computed[/] {line}", highlight=False)
+    no_style = meta.get("no_style") or {}
+    if no_style.get("count"):
+        console.print(f"{no_style['count']} listed file(s) ask for no style the model judges, so they are in no "
+                      f"adherence figure (listed in summary.md), e.g. {', '.join(no_style['files'][:3])}",
+                      highlight=False)
 
 
 @app.command("score")
@@ -44,6 +60,11 @@ def score(
     workers: Optional[int] = typer.Option(None, min=1, help="Batches scored side by side (default: one per CPU thread, up to 4; 1 on a GPU)."),
     precision: str = typer.Option("auto", help="auto (bf16 where the CPU/GPU supports it) | bf16 | fp32"),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="'speaker': also judge each (system, speaker) once."),
+    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows",
+                                       help="Score the usable STYLES.csv rows; list bad ones as status bad_row."),
+    judged_only: bool = typer.Option(False, "--judged-only",
+                                     help="Rate judged files only (default: files that could not be judged count "
+                                          "as not adhering)."),
 ) -> None:
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -72,7 +93,8 @@ def score(
                 out, audio_dir=audio_dir, expected=expected, model=model, force=force,
                 shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
                 device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
-                progress=on_progress, workers=workers,
+                progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows,
+                count_failed=not judged_only,
             )
         except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
             fail(str(exc))
@@ -80,7 +102,9 @@ def score(
         return
     counts = scores["status"].value_counts().to_dict()
     console.print("files: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    failed = scores[scores["status"].isin(["error", "missing"])]
+    from ..analysis.adherence import FAILED_STATUSES
+
+    failed = scores[scores["status"].isin(FAILED_STATUSES)]
     for r in failed.head(20).itertuples():
         console.print(f"  [yellow]{r.status}[/] {r.file}: {r.error}", highlight=False)
     if len(failed) > 20:

@@ -21,10 +21,11 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from ..analysis.adherence import as_text, match_flag, text_column
+from ..analysis.adherence import FAILED_STATUSES, as_text, match_flag, text_column
 from ..io import write_text
 from ..labels import LabelSet
-from .tables import adherence_display, comparison_display, format_cell, label_prf_display
+from .tables import (adherence_display, adherence_note, comparison_display, format_cell, label_prf_display,
+                     not_computed_lines)
 
 REPORT_NAME = "report.html"
 DEFAULT_MAX_LISTED = 500
@@ -160,12 +161,26 @@ def _mismatch_section(scores: pd.DataFrame, categories: list[str], labels: list[
 
 def _failed_section(scores: pd.DataFrame) -> str:
     status = text_column(scores, "status")
-    failed = scores[status.isin(("error", "missing"))]
+    failed = scores[status.isin(FAILED_STATUSES)]
     if failed.empty:
         return "<p>No file failed.</p>"
     table = pd.DataFrame({"file": text_column(failed, "file"), "status": text_column(failed, "status"),
                           "reason": text_column(failed, "error")})
     return f"<p>{len(failed)} file(s) could not be scored.</p>" + html_table(table)
+
+
+def omissions_section(not_computed: dict[str, str] | None, no_style: pd.DataFrame | None) -> str:
+    """What the report could not compute and why, and the listed files whose prompt asks for no
+    style the model judges (nothing is left out silently)."""
+    parts = []
+    if not_computed:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in not_computed_lines(not_computed))
+        parts.append(f"<h2>Not computed</h2><ul>{items}</ul>")
+    if no_style is not None and not no_style.empty:
+        parts.append("<h2>Listed files that ask for no judged style</h2>"
+                     f"<p>{len(no_style)} listed file(s) mention no style the model judges, so they are in no "
+                     "adherence figure.</p>" + html_table(no_style.head(DEFAULT_MAX_LISTED).reset_index(drop=True)))
+    return "".join(parts)
 
 
 def _model_section(model_info: dict) -> str:
@@ -194,7 +209,8 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
                 comparison: pd.DataFrame, plots: Sequence[Path], model_info: dict, out_dir: Path,
                 audio_root: Path, *, label_set: LabelSet | None = None,
                 speaker_adherence: pd.DataFrame | None = None, max_listed: int = DEFAULT_MAX_LISTED,
-                generated: datetime | None = None) -> str:
+                generated: datetime | None = None, not_computed: dict[str, str] | None = None,
+                no_style: pd.DataFrame | None = None) -> str:
     """The report page as a string (see :func:`write_report_html`)."""
     from .. import __version__
 
@@ -211,10 +227,11 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
         f"<code>{html.escape(str(audio_root))}</code></p>",
         _model_section(model_info),
         "<h2>Adherence per system and category</h2>",
-        '<p class="note">Share of scored files whose predicted label matches the expected one; '
-        "category <code>all</code>: every expected category matches. 95% bootstrap intervals "
-        "(speakers resampled when known). <code>failed</code>: files with an expectation that could "
-        "not be scored, left out of <code>n</code>.</p>",
+        '<p class="note">Share of files whose predicted label matches the expected one; '
+        "category <code>all</code>: every expected category matches. 95% Wilson score intervals "
+        "(on the effective number of files when speakers are known). "
+        + html.escape(adherence_note(bool(adherence.attrs.get("count_failed", True))).replace("`", ""))
+        + "</p>",
         html_table(adherence_display(adherence)) if not adherence.empty
         else "<p>No file had an expected style, so adherence was not computed.</p>",
     ]
@@ -238,7 +255,8 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
                  "<h2>Plots</h2>", _figures(plots),
                  "<h2>Files whose style did not match</h2>",
                  _mismatch_section(scores, categories, labels, out_dir, audio_root, max_listed),
-                 "<h2>Files that failed</h2>", _failed_section(scores)]
+                 "<h2>Files that failed</h2>", _failed_section(scores),
+                 omissions_section(not_computed, no_style)]
     title = f"stylecheck report: {model_name}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -249,7 +267,8 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
 def write_report_html(out_dir: str | Path, scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.DataFrame,
                       comparison: pd.DataFrame, plots: list[Path], model_info: dict, audio_root: str | Path,
                       *, label_set: LabelSet | None = None, speaker_adherence: pd.DataFrame | None = None,
-                      max_listed: int = DEFAULT_MAX_LISTED) -> Path:
+                      max_listed: int = DEFAULT_MAX_LISTED, not_computed: dict[str, str] | None = None,
+                      no_style: pd.DataFrame | None = None) -> Path:
     """Write ``out_dir/report.html`` atomically and return its path.
 
     ``scores`` is the per-file table, ``adherence``/``label_prf``/``comparison`` the tables of
@@ -260,5 +279,6 @@ def write_report_html(out_dir: str | Path, scores: pd.DataFrame, adherence: pd.D
     """
     out_dir = Path(out_dir)
     page = report_html(scores, adherence, label_prf, comparison, plots, model_info, out_dir, Path(audio_root),
-                       label_set=label_set, speaker_adherence=speaker_adherence, max_listed=max_listed)
+                       label_set=label_set, speaker_adherence=speaker_adherence, max_listed=max_listed,
+                       not_computed=not_computed, no_style=no_style)
     return write_text(out_dir / REPORT_NAME, page)
