@@ -79,25 +79,29 @@ def score(
         fail(f"--precision must be auto, bf16 or fp32, not {precision!r}")
     if group_by not in (None, "speaker"):
         fail(f"--group-by supports 'speaker' only, not {group_by!r}")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as bar:
-        task = bar.add_task("scoring", total=None)
+    # The bar appears when scoring starts, so a usage error found before is the only output.
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=False)
+    task = bar.add_task("scoring", total=None)
 
-        def on_progress(done: int, total: int, seconds: float) -> None:
-            elapsed = bar.tasks[task].elapsed or 1e-9
-            bar.update(task, completed=done, total=total,
-                       description=f"scoring ({seconds / elapsed:.0f} audio s/s)")
+    def on_progress(done: int, total: int, seconds: float) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        elapsed = bar.tasks[task].elapsed or 1e-9
+        bar.update(task, completed=done, total=total, description=f"scoring ({seconds / elapsed:.0f} audio s/s)")
 
-        try:
-            scores = score_directory_distributed(
-                out, audio_dir=audio_dir, expected=expected, model=model, force=force,
-                shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
-                device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
-                progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows,
-                count_failed=not judged_only,
-            )
-        except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
-            fail(str(exc))
+    try:
+        scores = score_directory_distributed(
+            out, audio_dir=audio_dir, expected=expected, model=model, force=force,
+            shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
+            device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
+            progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
+        )
+    except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
+        bar.stop()
+        fail(str(exc))
+    finally:
+        bar.stop()
     if scores is None:
         return
     counts = scores["status"].value_counts().to_dict()
