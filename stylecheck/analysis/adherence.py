@@ -353,7 +353,7 @@ def compare_systems(scores: pd.DataFrame, label_set: LabelSet, count_failed: boo
     scores = scores[~status.isin(("unlisted", BAD_ROW_STATUS)).to_numpy()].reset_index(drop=True)
     systems = list(dict.fromkeys(text_column(scores, "system")))
     if len(systems) < 2:
-        only_unlisted = sorted(map(repr, unlisted_systems - set(systems)))
+        only_unlisted = sorted(repr(s) for s in unlisted_systems - set(systems) if s)
         empty.attrs["pairing"] = "fewer than two systems" + (
             f" among the files listed in STYLES.csv (the unlisted files of {', '.join(only_unlisted)} "
             "were asked for no style, so they are not compared)" if only_unlisted else "")

@@ -133,7 +133,8 @@ def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, compariso
              METHOD_NOTE + "\n",
              "## Adherence per system and category\n"]
     parts.append(markdown_table(adherence_display(adherence)) if not adherence.empty
-                 else f"Not computed: {reasons.get('adherence', 'no file had an expected style')}.\n")
+                 else (f"Not computed: {reasons['adherence']}.\n" if "adherence" in reasons
+                       else "No file had an expected style, so adherence was not computed.\n"))
     if speaker_adherence is not None:
         parts.append("\n## Adherence over speakers\n")
         parts.append("Each (system, speaker) is judged once from the mean probabilities of its files; "
@@ -151,7 +152,8 @@ def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, compariso
         parts.append(markdown_table(comparison_display(comparison)))
     parts.append("\n## Precision, recall and F1 per label\n")
     parts.append(markdown_table(label_prf_display(label_prf)) if not label_prf.empty
-                 else f"Not computed: {reasons.get('labels', 'no file had an expected style')}.\n")
+                 else (f"Not computed: {reasons['labels']}.\n" if "labels" in reasons
+                       else "No file had an expected style, so no label was evaluated.\n"))
     if reasons:
         parts.append("\n## Not computed\n")
         parts.append("\n".join(f"- {line}" for line in not_computed_lines(reasons)) + "\n")
