@@ -58,8 +58,7 @@ def not_computed_reasons(scores: pd.DataFrame, label_set: LabelSet, tables: dict
         reasons["comparison"] = str(tables["comparison"].attrs.get("pairing", "no paired files"))
     speakers = tables["speaker_adherence"]
     if speakers is None:
-        reasons["speakers"] = ("no speaker column in STYLES.csv (add one, or pass --group-by speaker, "
-                               "for adherence over voices)")
+        reasons["speakers"] = "STYLES.csv has no speaker column and --group-by speaker was not given"
     elif speakers.empty:
         reasons["speakers"] = "no speaker with an expected style"
     return reasons
