@@ -70,7 +70,7 @@ def score(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..audio import AudioError
-    from ..models import CheckpointError, resolve_device
+    from ..models import CheckpointError
     from ..scoring import ScoreError, Shard
     from ..scoring.distributed import score_directory_distributed
 
@@ -94,7 +94,7 @@ def score(
         scores = score_directory_distributed(
             out, audio_dir=audio_dir, expected=expected, model=model, force=force,
             shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
-            device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
+            device=device, bf16=bf16, group_by_speaker=group_by == "speaker",
             progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
         )
     except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:

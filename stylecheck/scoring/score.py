@@ -63,12 +63,32 @@ def _posix(rel: Path) -> str:
     return rel.as_posix()
 
 
-def check_usage(audio_dir: Path, out_dir: str | os.PathLike | None, device: str) -> list[Path]:
-    """Everything that can be checked without the model: the audio folder holds audio, ``out_dir``
-    is (or can become) a folder, the device exists. Returns the audio files found; raises
-    :class:`ScoreError` with a one-line reason otherwise. Writes nothing."""
+def check_device(device: str) -> None:
+    """``auto``, ``cpu`` or a CUDA device that this machine has; :class:`ScoreError` otherwise."""
     import torch
 
+    text = str(device)
+    if text == "auto":
+        return
+    try:
+        torch.device(text)
+    except RuntimeError:
+        raise ScoreError(f"--device {text}: not a device; use auto, cpu or cuda") from None
+    if text.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ScoreError(f"--device {text}: no CUDA GPU is available here "
+                             "(torch.cuda.is_available() is False); use --device cpu or auto")
+        index = text.split(":", 1)[1] if ":" in text else "0"
+        if not index.isdigit() or int(index) >= torch.cuda.device_count():
+            raise ScoreError(f"--device {text}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+
+
+def check_usage(audio_dir: Path, out_dir: str | os.PathLike | None, device: str,
+                expected: str | os.PathLike | None = None) -> list[Path]:
+    """Everything that can be checked without the model: the audio folder holds audio, ``out_dir``
+    is (or can become) a folder, the device exists, the STYLES.csv file exists. Returns the
+    audio files found; raises :class:`ScoreError` with a one-line reason otherwise. Writes
+    nothing."""
     if not audio_dir.is_dir():
         raise ScoreError(f"{audio_dir}: audio folder not found" if not audio_dir.exists()
                          else f"{audio_dir}: not a folder (give the folder that holds the audio)")
@@ -81,14 +101,9 @@ def check_usage(audio_dir: Path, out_dir: str | os.PathLike | None, device: str)
             raise ScoreError(f"--out {out}: {ancestor} is a file, so the output folder cannot be made")
         if not os.access(ancestor, os.W_OK | os.X_OK):
             raise ScoreError(f"--out {out}: no permission to write in {ancestor}")
-    text = str(device)
-    if text.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ScoreError(f"--device {text}: no CUDA GPU is available here "
-                             "(torch.cuda.is_available() is False); use --device cpu or auto")
-        index = text.split(":", 1)[1] if ":" in text else "0"
-        if not index.isdigit() or int(index) >= torch.cuda.device_count():
-            raise ScoreError(f"--device {text}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    check_device(device)
+    if expected is not None and not Path(expected).is_file():
+        raise ScoreError(f"--expected {expected}: no such file")
     found = find_audio_files(audio_dir)
     if not found:
         raise ScoreError(f"{audio_dir}: no audio files found (looked for {', '.join(AUDIO_EXTENSIONS)} "
@@ -224,7 +239,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     from .. import load_model
 
     audio_dir = Path(audio_dir)
-    found = check_usage(audio_dir, out_dir, device if not isinstance(model, StyleModel) else str(model.device))
+    found = check_usage(audio_dir, out_dir, device if not isinstance(model, StyleModel) else str(model.device),
+                        expected)
     if not isinstance(model, StyleModel):
         model = load_model(model, device=device)
     expected_df, bad_rows = load_expected(Path(expected) if expected is not None else None, model,

@@ -67,6 +67,17 @@ def test_cuda_without_a_gpu(small_folder, tiny_model_dir, tmp_path, no_model_loa
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("args, message", [
+    (("--device", "gpu"), "--device gpu: not a device; use auto, cpu or cuda"),
+    (("--expected", "no_such_styles.csv"), "--expected no_such_styles.csv: no such file"),
+])
+def test_other_usage_errors_before_the_model(small_folder, tiny_model_dir, tmp_path, no_model_load, args, message):
+    res = invoke(small_folder, "--model", tiny_model_dir, "--out", tmp_path / "o", *args)
+    assert res.exit_code != 0
+    assert error_lines(res.output) == [f"error: {message}"]
+    assert not (tmp_path / "o").exists()
+
+
 def test_empty_audio_folder(tiny_model_dir, tmp_path, no_model_load):
     empty = tmp_path / "empty"
     (empty / "sub").mkdir(parents=True)
