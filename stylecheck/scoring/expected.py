@@ -219,10 +219,15 @@ def suggest_label(name: str, label_set: LabelSet) -> str | None:
     return names[close[0]] if close else None
 
 
-def _parse_styles(styles: str, label_set: LabelSet) -> PromptParse:
-    """:func:`parse_style_list`, with unknown names reported with the closest valid label."""
-    known = {lab.lower() for lab in label_set.labels} | {k.lower() for k, v in FALLBACKS.items()
-                                                          if v in label_set.labels}
+def _known_names(label_set: LabelSet) -> frozenset[str]:
+    """Lower-case names a styles cell may use: the labels and the merged names (Senior)."""
+    labels = label_set.labels
+    return frozenset([lab.lower() for lab in labels] + [k.lower() for k, v in FALLBACKS.items() if v in labels])
+
+
+def _parse_styles(styles: str, label_set: LabelSet, known: frozenset[str]) -> PromptParse:
+    """:func:`parse_style_list`, with unknown names reported with the closest valid label
+    (``known``: :func:`_known_names`, computed once per file)."""
     unknown = [n.strip() for n in re.split(r"[;,]", styles) if n.strip() and n.strip().lower() not in known]
     if unknown:
         hints = []
@@ -263,6 +268,7 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
     columns = _columns(path, header)
     width = len(header)
 
+    known = _known_names(label_set)
     rows: list[dict[str, str]] = []
     parses: list[PromptParse] = []
     bad: list[dict] = []
@@ -291,7 +297,7 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         if styles:
             source = "styles"
             try:
-                parse = _parse_styles(styles, label_set)
+                parse = _parse_styles(styles, label_set, known)
             except ValueError as exc:
                 bad.append({**context, "file": file, "reason": f"'styles' cell {styles!r}: {exc}"})
                 continue
