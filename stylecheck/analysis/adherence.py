@@ -75,7 +75,11 @@ def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
     """A text column of a scores table with missing values (NaN, None, absent column) as ``""``."""
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    return frame[column].astype(object).map(as_text).astype(object)
+    values = frame[column]
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # The common case (text cells, blanks as NaN) without a Python call per cell.
+        return values.astype(object).where(values.notna(), "").str.strip().astype(object)
+    return values.astype(object).map(as_text).astype(object)
 
 
 def match_flag(value) -> float:
@@ -165,14 +169,6 @@ def _overall_match(scores: pd.DataFrame, label_set: LabelSet, count_failed: bool
     return out
 
 
-def _uncertain(scores: pd.DataFrame, categories: Sequence[str]) -> np.ndarray:
-    """Judged files whose verdict in any of ``categories`` is ``uncertain``."""
-    out = np.zeros(len(scores), dtype=bool)
-    for c in categories:
-        out |= ~np.isnan(_judged(scores, c)) & (text_column(scores, f"predicted_{c}") == UNCERTAIN).to_numpy()
-    return out
-
-
 def _clusters(scores: pd.DataFrame) -> np.ndarray | None:
     """Interval cluster per row: the speaker when filled, else the file itself; None when every
     row is its own cluster (independent files)."""
@@ -219,21 +215,32 @@ def adherence_table(scores: pd.DataFrame, label_set: LabelSet, group_by: Sequenc
     rows = []
     for key, frame in _groups(scores, group_by):
         clusters = _clusters(frame)
-        per_category = [(c, _match(frame, c, count_failed), _judged(frame, c),
-                         _failed(frame, [c]), [c]) for c in categories]
-        per_category.append((ALL_CATEGORY, _overall_match(frame, label_set, count_failed),
-                             _overall_match(frame, label_set), _failed(frame, categories, overall=True),
-                             categories))
-        for category, match, judged, failed, cats in per_category:
+        # Each per-category column is read once; "all" is built from the same arrays.
+        judged = {c: _judged(frame, c) for c in categories}
+        failed = {c: _failed(frame, [c]) for c in categories}
+        uncertain = {c: ~np.isnan(judged[c]) & (text_column(frame, f"predicted_{c}") == UNCERTAIN).to_numpy()
+                     for c in categories}
+        per_category = [(c, judged[c], failed[c], uncertain[c]) for c in categories]
+        if categories:
+            stacked = np.column_stack([judged[c] for c in categories])
+            counted = ~np.isnan(stacked)
+            overall = np.where(counted.any(axis=1),
+                               np.where(counted, stacked == 1, True).all(axis=1).astype(float), np.nan)
+            per_category.append((ALL_CATEGORY, overall, _failed(frame, categories, overall=True),
+                                 np.column_stack([uncertain[c] for c in categories]).any(axis=1)))
+        for category, judged_match, failed_mask, uncertain_mask in per_category:
+            match = judged_match.copy()
+            if count_failed:
+                match[failed_mask] = 0.0
             counts = ~np.isnan(match)
-            n_failed, n = int(failed.sum()), int(counts.sum())
+            n_failed, n = int(failed_mask.sum()), int(counts.sum())
             if n == 0 and n_failed == 0:
                 continue
             iv = clustered_proportion_interval(match[counts], None if clusters is None else clusters[counts])
             rows.append({**dict(zip(group_by, key)), "category": category, "n": n,
                          "n_matched": int(np.nansum(match)), "adherence": iv.value, "lo": iv.lo, "hi": iv.hi,
-                         "n_failed": n_failed, "n_judged": int((~np.isnan(judged)).sum()),
-                         "n_uncertain": int(_uncertain(frame, cats).sum())})
+                         "n_failed": n_failed, "n_judged": int((~np.isnan(judged_match)).sum()),
+                         "n_uncertain": int(uncertain_mask.sum())})
     table = pd.DataFrame(rows, columns=group_by + ADHERENCE_COLUMNS)
     table.attrs["count_failed"] = bool(count_failed)
     return table
