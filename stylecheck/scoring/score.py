@@ -5,9 +5,10 @@ STYLES.csv appears exactly once in ``scores.csv`` with a status (``ok``, ``error
 listed but absent, ``unlisted``: found but not listed, still scored, ``bad_row``: its STYLES.csv
 row could not be read and was skipped with ``skip_bad_rows``).
 
-Usage errors (an ``--out`` that is a file, a CUDA device that is not there, no audio in the
-folder, a missing model, a bad STYLES.csv) are raised as :class:`ScoreError` (or the model's
-``CheckpointError``) before the model is loaded and before anything is written.
+Usage errors are raised as :class:`ScoreError` (or the model's ``CheckpointError``) before anything
+is written or scored: an ``--out`` that is a file, a CUDA device that is not there, no audio in
+the folder and a missing STYLES.csv before the model is loaded (:func:`check_usage`); a missing
+model when loading it; bad STYLES.csv rows right after (they are read with its label set).
 """
 from __future__ import annotations
 
