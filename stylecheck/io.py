@@ -1,4 +1,9 @@
-"""Atomic file writing: every output is written to a temporary file beside it, then renamed."""
+"""Atomic file writing: every output is written to a temporary file beside it, then renamed.
+
+The temporary file is created private (mode 0600, as ``tempfile.mkstemp`` must), so before the
+rename it is given the mode a plain ``open()`` would have given it (0666 less the umask): a
+colleague on a shared server can then read a report that the user's umask lets them read.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -7,6 +12,20 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux reports it (``/proc``); elsewhere
+    set and restored at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -25,6 +44,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():

@@ -40,8 +40,8 @@ def score_row(file: str, *, system: str = "", speaker: str = "", status: str = "
            "error": error or ("" if scored else "could not read audio"),
            "duration_s": 1.5 if scored else np.nan, "prompt": prompt}
     row.update({f"p_{lab}": float(probs[lab]) for lab in label_set.labels})
-    row["predicted"] = ";".join(lab for lab in label_set.labels if scored and probs[lab] >= threshold)
     row["expected"] = ";".join(expected[c] for c in label_set.categories if c in expected)
+    verdicts = []
     for cat, labels in label_set.categories.items():
         passing = [lab for lab in labels if scored and probs[lab] >= threshold]
         pred = max(passing, key=lambda lab: probs[lab]) if passing else ""
@@ -49,6 +49,9 @@ def score_row(file: str, *, system: str = "", speaker: str = "", status: str = "
         row[f"expected_{cat}"] = exp
         row[f"predicted_{cat}"] = pred
         row[f"match_{cat}"] = (pred == exp) if scored and exp else np.nan
+        verdicts.append(pred)
+    # As scoring writes it: one label per category at most.
+    row["predicted"] = ";".join(v for v in verdicts if v)
     return row
 
 

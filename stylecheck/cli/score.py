@@ -10,32 +10,49 @@ from .app import app, console, fail
 
 
 def _print_summary(out: Path) -> None:
+    """The adherence table with the failed count beside every figure, then what could not be
+    computed and why, and how many listed files asked for no judged style (from the files the
+    run wrote, so a merged run prints the same)."""
+    import json
+
     import pandas as pd
     from rich.table import Table
+
+    from ..reporting.tables import not_computed_lines
 
     summary = out / "summary.csv"
     if not summary.is_file():
         return
+    meta = json.loads((out / "run.json").read_text()) if (out / "run.json").is_file() else {}
     df = pd.read_csv(summary, keep_default_na=False)
-    if df.empty:
-        console.print("no file had an expected style: files were only classified (see scores.csv)")
-        _print_predicted(out)
-        return
-    table = Table(title="Style adherence (95% bootstrap interval)")
-    for c in ("system", "category", "n", "adherence", "classifier (held-out)"):
-        table.add_column(c)
-    classifier = _classifier_column(out)
-    for r in df.to_dict("records"):
-        iv = f"{r['adherence']:.2f}" if r["adherence"] != "" else "n/a"
-        if r.get("lo", "") != "" and r.get("hi", "") != "":
-            iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
-        table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
-                      classifier.get(str(r["category"]), ""))
-    console.print(table)
-    if any(v.startswith("WEAK") for v in classifier.values()):
-        from ..models.reliability import WEAK_RULE
+    if not df.empty:
+        counted = meta.get("count_failed", True)
+        table = Table(title="Style adherence (95% Wilson interval; failed files "
+                            + ("count as not adhering)" if counted else "left out: --judged-only)"))
+        for c in ("system", "category", "n", "adherence", "failed", "uncertain", "classifier (held-out)"):
+            table.add_column(c)
+        classifier = _classifier_column(out)
+        for r in df.to_dict("records"):
+            iv = f"{float(r['adherence']):.2f}" if r["adherence"] != "" else "n/a"
+            if r.get("lo", "") != "" and r.get("hi", "") != "":
+                iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
+            table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
+                          str(r.get("n_failed", "")), str(r.get("n_uncertain", "")),
+                          classifier.get(str(r["category"]), ""))
+        console.print(table)
+        if any(v.startswith("WEAK") for v in classifier.values()):
+            from ..models.reliability import WEAK_RULE
 
-        console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
+            console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
+    else:
+        _print_predicted(out)
+    for line in not_computed_lines(meta.get("not_computed")):
+        console.print(f"[yellow]not computed[/] {line}", highlight=False)
+    no_style = meta.get("no_style") or {}
+    if no_style.get("count"):
+        console.print(f"{no_style['count']} listed file(s) ask for no style the model judges, so they are in no "
+                      f"adherence figure (listed in summary.md), e.g. {', '.join(no_style['files'][:3])}",
+                      highlight=False)
 
 
 def _print_predicted(out: Path) -> None:
@@ -90,12 +107,17 @@ def score(
     group_by: Optional[str] = typer.Option(None, "--group-by", help="'speaker': also judge each (system, speaker) once."),
     copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio, "
                                     "so the output folder can be moved or zipped on its own."),
+    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows",
+                                       help="Score the usable STYLES.csv rows; list bad ones as status bad_row."),
+    judged_only: bool = typer.Option(False, "--judged-only",
+                                     help="Rate judged files only (default: files that could not be judged count "
+                                          "as not adhering)."),
 ) -> None:
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..audio import AudioError
-    from ..models import CheckpointError, resolve_device
+    from ..models import CheckpointError
     from ..scoring import ScoreError, Shard
     from ..scoring.distributed import score_directory_distributed
 
@@ -104,29 +126,37 @@ def score(
         fail(f"--precision must be auto, bf16 or fp32, not {precision!r}")
     if group_by not in (None, "speaker"):
         fail(f"--group-by supports 'speaker' only, not {group_by!r}")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as bar:
-        task = bar.add_task("scoring", total=None)
+    # The bar appears when scoring starts, so a usage error found before is the only output.
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=False)
+    task = bar.add_task("scoring", total=None)
 
-        def on_progress(done: int, total: int, seconds: float) -> None:
-            elapsed = bar.tasks[task].elapsed or 1e-9
-            bar.update(task, completed=done, total=total,
-                       description=f"scoring ({seconds / elapsed:.0f} audio s/s)")
+    def on_progress(done: int, total: int, seconds: float) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        elapsed = bar.tasks[task].elapsed or 1e-9
+        bar.update(task, completed=done, total=total, description=f"scoring ({seconds / elapsed:.0f} audio s/s)")
 
-        try:
-            scores = score_directory_distributed(
-                out, audio_dir=audio_dir, expected=expected, model=model, force=force,
-                shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
-                device=str(resolve_device(device)), bf16=bf16, group_by_speaker=group_by == "speaker",
-                progress=on_progress, workers=workers, copy_audio=copy_audio,
-            )
-        except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
-            fail(str(exc))
+    try:
+        scores = score_directory_distributed(
+            out, audio_dir=audio_dir, expected=expected, model=model, force=force,
+            shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
+            device=device, bf16=bf16, group_by_speaker=group_by == "speaker",
+            progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
+            copy_audio=copy_audio,
+        )
+    except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
+        bar.stop()
+        fail(str(exc))
+    finally:
+        bar.stop()
     if scores is None:
         return
     counts = scores["status"].value_counts().to_dict()
     console.print("files: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    failed = scores[scores["status"].isin(["error", "missing"])]
+    from ..analysis.adherence import FAILED_STATUSES
+
+    failed = scores[scores["status"].isin(FAILED_STATUSES)]
     for r in failed.head(20).itertuples():
         console.print(f"  [yellow]{r.status}[/] {r.file}: {r.error}", highlight=False)
     if len(failed) > 20:

@@ -37,7 +37,8 @@ from .diagnostics import (CONFUSION_NOTE, LEAKAGE_NOTE, PROBABILITY_NOTE, catego
                           distribution_display, label_reliability, leakage_display)
 from .html_grid import MAX_FILE_ROWS, MAX_GRID_ITEMS, SCRIPT, file_table_section, grid_section
 from .portable import copy_audio, key_path
-from .tables import adherence_display, comparison_display, display_system, format_cell, label_prf_display
+from .tables import (adherence_display, adherence_note, comparison_display, display_system, format_cell,
+                     label_prf_display, not_computed_lines)
 
 REPORT_NAME = "report.html"
 DEFAULT_MAX_LISTED = 500
@@ -238,12 +239,26 @@ def _mismatch_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Map
 
 def _failed_section(scores: pd.DataFrame) -> str:
     status = text_column(scores, "status")
-    failed = scores[status.isin(FAILED_STATUSES + ("no_speech", "bad_row"))]
+    failed = scores[status.isin(FAILED_STATUSES)]
     if failed.empty:
         return "<p>No file failed.</p>"
     table = pd.DataFrame({"file": text_column(failed, "file"), "status": text_column(failed, "status"),
                           "reason": text_column(failed, "error")})
     return f"<p>{len(failed)} file(s) could not be scored.</p>" + html_table(table)
+
+
+def omissions_section(not_computed: dict[str, str] | None, no_style: pd.DataFrame | None) -> str:
+    """What the report could not compute and why, and the listed files whose prompt asks for no
+    style the model judges (nothing is left out silently)."""
+    parts = []
+    if not_computed:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in not_computed_lines(not_computed))
+        parts.append(f"<h2>Not computed</h2><ul>{items}</ul>")
+    if no_style is not None and not no_style.empty:
+        parts.append("<h2>Listed files that ask for no judged style</h2>"
+                     f"<p>{len(no_style)} listed file(s) mention no style the model judges, so they are in no "
+                     "adherence figure.</p>" + html_table(no_style.head(DEFAULT_MAX_LISTED).reset_index(drop=True)))
+    return "".join(parts)
 
 
 def _plain(value: Any) -> str:
@@ -323,7 +338,8 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
                 speaker_adherence: pd.DataFrame | None = None, max_listed: int = DEFAULT_MAX_LISTED,
                 generated: datetime | None = None, diagnostics: Mapping[str, pd.DataFrame | None] | None = None,
                 thresholds: Mapping[str, float] | None = None, links: AudioLinks | None = None,
-                max_grid_items: int = MAX_GRID_ITEMS, max_file_rows: int = MAX_FILE_ROWS) -> str:
+                max_grid_items: int = MAX_GRID_ITEMS, max_file_rows: int = MAX_FILE_ROWS,
+                not_computed: dict[str, str] | None = None, no_style: pd.DataFrame | None = None) -> str:
     """The report page as a string (see :func:`write_report_html`). ``links`` maps a file key
     to its player's ``src`` (default: relative links into ``audio_root``, nothing copied)."""
     from .. import __version__
@@ -353,11 +369,11 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
         f'<p class="note"><b>How to read it.</b> {html.escape(PROBABILITY_NOTE)} Adherence is the share of '
         "judged files whose predicted label is the expected one.</p>",
         '<h2 id="adherence">Adherence per system and category</h2>',
-        '<p class="note">Share of scored files whose predicted label matches the expected one; '
-        "category <code>all</code>: every expected category matches. 95% bootstrap intervals "
-        "(speakers resampled when known). <code>failed</code>: files with an expectation that could "
-        "not be scored, left out of <code>n</code>. The last column is the classifier's own held-out F1 "
-        "for the category's labels.</p>",
+        '<p class="note">Share of files whose predicted label matches the expected one; '
+        "category <code>all</code>: every expected category matches. 95% Wilson score intervals "
+        "(on the effective number of files when speakers are known). "
+        + html.escape(adherence_note(bool(adherence.attrs.get("count_failed", True))).replace("`", ""))
+        + " The last column is the classifier's own held-out F1 for the category's labels.</p>",
         _adherence_with_reliability(adherence, reliability, label_set) if not adherence.empty
         else "<p>No file had an expected style, so adherence was not computed; the predicted labels per "
              'system are <a href="#predicted">below</a>.</p>',
@@ -378,7 +394,7 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
         sections.append(f"<p>No comparison: {html.escape(str(comparison.attrs.get('pairing', 'no paired files')))}.</p>")
     else:
         sections += [f'<p class="note">Files paired by {html.escape(str(comparison.attrs.get("pairing", "item")))}; '
-                     "difference A &minus; B with a paired bootstrap interval; McNemar's exact test on the "
+                     "difference A &minus; B with Newcombe's paired score interval; McNemar's exact test on the "
                      "discordant pairs, significant when p &lt; 0.05.</p>",
                      html_table(comparison_display(comparison))]
     sections += ["<h2>Precision, recall and F1 per label</h2>",
@@ -393,6 +409,7 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
                  "and every label's probability; click a column title to sort.</p>",
                  file_table_section(scores, label_set, max_rows=max_file_rows),
                  "<h2>Files that failed</h2>", _failed_section(scores),
+                 omissions_section(not_computed, no_style),
                  '<h2 id="model">Model</h2>', _model_section(model_info, label_set, thresholds)]
     players_note = ('<p class="note">Players link to the audio by relative paths; the audio the page plays '
                     "is copied under <code>audio/</code> beside this page, so this folder can be moved or zipped "
@@ -413,7 +430,8 @@ def write_report_html(out_dir: str | Path, scores: pd.DataFrame, adherence: pd.D
                       *, label_set: LabelSet | None = None, speaker_adherence: pd.DataFrame | None = None,
                       max_listed: int = DEFAULT_MAX_LISTED, diagnostics: Mapping[str, pd.DataFrame | None] | None = None,
                       thresholds: Mapping[str, float] | None = None, copy_audio: bool = False,
-                      max_grid_items: int = MAX_GRID_ITEMS, max_file_rows: int = MAX_FILE_ROWS) -> Path:
+                      max_grid_items: int = MAX_GRID_ITEMS, max_file_rows: int = MAX_FILE_ROWS,
+                      not_computed: dict[str, str] | None = None, no_style: pd.DataFrame | None = None) -> Path:
     """Write ``out_dir/report.html`` atomically and return its path.
 
     ``scores`` is the per-file table, ``adherence``/``label_prf``/``comparison`` the tables of
@@ -430,5 +448,6 @@ def write_report_html(out_dir: str | Path, scores: pd.DataFrame, adherence: pd.D
     page = report_html(scores, adherence, label_prf, comparison, plots, model_info, out_dir, Path(audio_root),
                        label_set=label_set, speaker_adherence=speaker_adherence, max_listed=max_listed,
                        diagnostics=diagnostics, thresholds=thresholds, links=links,
-                       max_grid_items=max_grid_items, max_file_rows=max_file_rows)
+                       max_grid_items=max_grid_items, max_file_rows=max_file_rows,
+                       not_computed=not_computed, no_style=no_style)
     return write_text(out_dir / REPORT_NAME, page)

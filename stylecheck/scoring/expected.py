@@ -1,7 +1,9 @@
 """The expected-styles table (``STYLES.csv``) that ``stylecheck score`` joins with its audio.
 
-A comma-separated UTF-8 file (a byte-order mark is fine) with a header row. Column names are
-matched case-insensitively; other columns are ignored.
+A UTF-8 file (a byte-order mark is fine) with a header row, comma-separated or, as Excel writes
+CSV where the decimal mark is a comma, ``;``-separated (tab-separated works too): the delimiter
+is the one that makes a ``file`` column appear in the header. Column names are matched
+case-insensitively; other columns are ignored.
 
 ``file`` (required)
     The audio file's path relative to the audio folder (``a/b.wav``; ``./a/b.wav`` and
@@ -29,6 +31,13 @@ corrected by hand without losing the rest. A row with neither expects nothing (w
 Cells are stripped of surrounding spaces; blank lines and rows of empty cells are skipped. The
 reader does not check that the files exist: scoring reports missing audio per row.
 
+Bad rows (wrong number of cells, an unusable ``file`` cell, unknown or conflicting labels, a
+file listed twice) are all collected, so one error names every one of them (the first 20 and
+a count), with the closest valid label for a misspelt one ("Femal": did you mean Female?).
+With ``skip_bad_rows`` they are set aside in :attr:`ExpectedStyles.bad_rows` instead and the
+other rows are read; a file listed twice is then a bad row on each of its lines, since which
+expectation was meant is unknown.
+
 Why the ``csv`` module rather than ``pandas.read_csv``: error messages need the line each row
 starts on (quoted cells may span lines) and rows with too few cells must be refused, and
 ``pandas.read_csv`` neither reports line numbers nor notices short rows. Every cell is kept as
@@ -37,6 +46,7 @@ text (no NA guessing), the same as ``read_csv(dtype=str, keep_default_na=False)`
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import posixpath
@@ -47,10 +57,16 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ..labels import PAPER_LABELS, LabelSet
-from ..prompts import Match, PromptParse, parse_style_list, parse_style_prompt
+from ..prompts import FALLBACKS, Match, PromptParse, parse_style_list, parse_style_prompt
 
 #: Columns the reader understands (lower case).
 KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source")
+#: Delimiters tried on the header, in order; the first that yields a ``file`` column is used.
+DELIMITERS = (",", ";", "\t")
+#: How many bad rows one error message lists before it only counts the rest.
+MAX_LISTED_BAD_ROWS = 20
+#: Columns of :attr:`ExpectedStyles.bad_rows`.
+BAD_ROW_COLUMNS = ["file", "line", "system", "speaker", "styles", "prompt", "reason"]
 
 
 class StylesError(Exception):
@@ -73,12 +89,22 @@ class ExpectedStyles:
     ``expected`` (the labels joined by ``;``), ``open`` (open categories joined by ``;``) and
     ``warnings`` (joined by ``"; "``); ``source_file`` (the source recording as written) only when
     the CSV has a ``source`` column.
+
+    ``bad_rows`` (read with ``skip_bad_rows``): one row per file whose STYLES.csv row(s) could
+    not be used, with the columns :data:`BAD_ROW_COLUMNS`; ``file`` is the normalised path, or
+    the cell as written (``line N`` when empty) where it is not a usable path, and ``line`` the
+    first line it was listed on.
     """
 
     path: Path
     label_set: LabelSet
     table: pd.DataFrame
     parses: tuple[PromptParse, ...]
+    bad_rows: pd.DataFrame = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.bad_rows is None:
+            object.__setattr__(self, "bad_rows", pd.DataFrame(columns=BAD_ROW_COLUMNS))
 
     def __len__(self) -> int:
         return len(self.table)
@@ -114,10 +140,12 @@ def normalise_file_key(file: str, audio_root: str | os.PathLike | None = None) -
     if text.startswith("/") or _DRIVE.match(text):
         if audio_root is None:
             raise ValueError(f"absolute path {file!r}: give paths relative to the audio folder")
-        root = Path(audio_root).absolute().as_posix().rstrip("/")
-        if not (text == root or text.startswith(root + "/")):
-            raise ValueError(f"absolute path {file!r} is not inside the audio folder {root}")
-        text = text[len(root) + 1 :]
+        roots = dict.fromkeys(r.as_posix().rstrip("/") for r in (Path(audio_root).absolute(),
+                                                                   Path(audio_root).resolve()))
+        inside = [r for r in roots if text.startswith(r + "/")]
+        if not inside:
+            raise ValueError(f"absolute path {file!r} is not inside the audio folder {next(iter(roots))}")
+        text = text[len(inside[0]) + 1 :]
     if ".." in PurePosixPath(text).parts:
         resolved = posixpath.normpath(text)
         if resolved == ".." or resolved.startswith("../"):
@@ -140,7 +168,7 @@ def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise StylesError(path, f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8") from None
     if "\x00" in text:
         raise StylesError(path, "contains NUL bytes: not a CSV text file")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
         while True:
@@ -159,6 +187,20 @@ def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, body
 
 
+def _delimiter(text: str) -> str:
+    """``,`` unless only another delimiter of :data:`DELIMITERS` gives the header a ``file``
+    column (a ``;``-separated file as Excel saves it in much of Europe)."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    for delimiter in DELIMITERS:
+        try:
+            names = next(csv.reader([header], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        if "file" in (n.strip().lower() for n in names):
+            return delimiter
+    return ","
+
+
 def _columns(path: Path, header: list[str]) -> dict[str, int]:
     names = [h.strip().lower() for h in header]
     duplicates = sorted({n for n in names if n and names.count(n) > 1})
@@ -168,61 +210,110 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     if "file" not in columns:
         hint = ""
         if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-            hint = " (the header has one column; STYLES.csv must be comma-separated)"
+            hint = " (the header has one column; STYLES.csv must be separated by commas, ';' or tabs)"
         raise StylesError(path, f"no 'file' column; the header is {', '.join(map(repr, header))}{hint}")
     if "styles" not in columns and "prompt" not in columns:
         raise StylesError(path, "needs a 'styles' column (label names) or a 'prompt' column (free text), or both")
     return columns
 
 
+def suggest_label(name: str, label_set: LabelSet) -> str | None:
+    """The valid label closest in spelling to ``name`` (case-insensitive), or None."""
+    names = {lab.lower(): lab for lab in label_set.labels}
+    names.update({k.lower(): v for k, v in FALLBACKS.items() if v in label_set.labels})
+    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+def _known_names(label_set: LabelSet) -> frozenset[str]:
+    """Lower-case names a styles cell may use: the labels and the merged names (Senior)."""
+    labels = label_set.labels
+    return frozenset([lab.lower() for lab in labels] + [k.lower() for k, v in FALLBACKS.items() if v in labels])
+
+
+def _parse_styles(styles: str, label_set: LabelSet, known: frozenset[str]) -> PromptParse:
+    """:func:`parse_style_list`, with unknown names reported with the closest valid label
+    (``known``: :func:`_known_names`, computed once per file)."""
+    unknown = [n.strip() for n in re.split(r"[;,]", styles) if n.strip() and n.strip().lower() not in known]
+    if unknown:
+        hints = []
+        for name in unknown:
+            guess = suggest_label(name, label_set)
+            hints.append(f"unknown style label {name!r}" + (f" (did you mean {guess}?)" if guess else ""))
+        raise ValueError("; ".join(hints))
+    return parse_style_list(styles, label_set)
+
+
+def _bad_rows_message(bad: list[dict], label_set: LabelSet, skip_hint: bool) -> str:
+    """One message for every bad row: the first :data:`MAX_LISTED_BAD_ROWS` and a count."""
+    lines = [f"line {b['line']}: {b['reason']}" for b in bad[:MAX_LISTED_BAD_ROWS]]
+    if len(bad) > MAX_LISTED_BAD_ROWS:
+        lines.append(f"... and {len(bad) - MAX_LISTED_BAD_ROWS} more bad row(s)")
+    footer = []
+    if any("unknown style label" in b["reason"] for b in bad):
+        footer.append(f"valid labels: {', '.join(label_set.labels)}")
+    if skip_hint:
+        footer.append("pass --skip-bad-rows to score the other rows and list these as bad_row")
+    if len(bad) == 1:
+        return "; ".join(lines + footer)
+    return f"{len(bad)} bad rows:\n  " + "\n  ".join(lines) + "".join(f"\n{f}" for f in footer)
+
+
 def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS,
-                         audio_root: str | os.PathLike | None = None) -> ExpectedStyles:
+                         audio_root: str | os.PathLike | None = None,
+                         skip_bad_rows: bool = False) -> ExpectedStyles:
     """Read STYLES.csv (see the module docstring) into one row per file.
 
-    Raises :class:`StylesError` naming the file, the line and the reason for anything that is not
-    a usable table: unreadable or non-UTF-8 file, malformed CSV, rows of the wrong width, missing
-    columns, empty or unsafe ``file`` cells, duplicate files, unknown or conflicting labels in
-    ``styles``.
+    Raises :class:`StylesError` naming the file and the reason for a file that is not a usable
+    table (unreadable or non-UTF-8 file, malformed CSV, missing columns) and, unless
+    ``skip_bad_rows``, for bad rows: every one of them in one message, each with its line.
+    ``audio_root`` lets absolute paths inside that folder through (made relative to it).
     """
     path = Path(path)
     header, body = _records(path)
     columns = _columns(path, header)
     width = len(header)
 
+    known = _known_names(label_set)
     rows: list[dict[str, str]] = []
     parses: list[PromptParse] = []
-    first_line: dict[str, int] = {}
-    duplicates: dict[str, list[int]] = {}
+    bad: list[dict] = []
+    lines_of: dict[str, list[int]] = {}
     for line, cells in body:
-        if len(cells) != width:
-            raise StylesError(path, f"line {line}: {len(cells)} cells, but the header has {width}")
-
         def cell(name: str) -> str:
-            return cells[columns[name]].strip() if name in columns else ""
+            index = columns.get(name)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
 
+        context = {"line": line, "system": cell("system"), "speaker": cell("speaker"),
+                   "styles": cell("styles"), "prompt": cell("prompt")}
+        raw_file = cell("file")
         try:
-            file = normalise_file_key(cells[columns["file"]], audio_root)
+            file = normalise_file_key(raw_file, audio_root)
         except ValueError as exc:
-            raise StylesError(path, f"line {line}: 'file' cell: {exc}") from None
-        if file in first_line:
-            duplicates.setdefault(file, [first_line[file]]).append(line)
+            bad.append({**context, "file": raw_file or f"line {line}", "reason": f"'file' cell: {exc}"})
             continue
-        first_line[file] = line
+        lines_of.setdefault(file, []).append(line)
+        if len(lines_of[file]) > 1:
+            continue  # reported once below, with every line it is on
+        if len(cells) != width:
+            bad.append({**context, "file": file, "reason": f"{len(cells)} cells, but the header has {width}"})
+            continue
 
-        styles, prompt = cell("styles"), cell("prompt")
+        styles, prompt = context["styles"], context["prompt"]
         if styles:
             source = "styles"
             try:
-                parse = parse_style_list(styles, label_set)
+                parse = _parse_styles(styles, label_set, known)
             except ValueError as exc:
-                raise StylesError(path, f"line {line}: 'styles' cell {styles!r}: {exc}") from None
+                bad.append({**context, "file": file, "reason": f"'styles' cell {styles!r}: {exc}"})
+                continue
         elif prompt:
             source = "prompt"
             parse = parse_style_prompt(prompt, label_set)
         else:
             source = ""
             parse = PromptParse(warnings=("no styles or prompt given: nothing is expected",))
-        row = {"file": file, "line": line, "system": cell("system"), "speaker": cell("speaker"),
+        row = {"file": file, "line": line, "system": context["system"], "speaker": context["speaker"],
                "styles": styles, "prompt": prompt, "source": source}
         for category in label_set.categories:
             row[f"expected_{category}"] = parse.expected.get(category, "")
@@ -233,9 +324,22 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
             row["source_file"] = cell("source").replace("\\", "/")
         rows.append(row)
         parses.append(parse)
-    if duplicates:
-        listed = "; ".join(f"{f!r} on lines {', '.join(map(str, lines))}" for f, lines in duplicates.items())
-        raise StylesError(path, f"files listed more than once: {listed}")
+
+    repeated = {f: lines for f, lines in lines_of.items() if len(lines) > 1}
+    if repeated:
+        # Which of the rows was meant is unknown, so none of them is used.
+        first = {f: next((r for r in rows if r["file"] == f), None) for f in repeated}
+        keep = [i for i, r in enumerate(rows) if r["file"] not in repeated]
+        rows, parses = [rows[i] for i in keep], [parses[i] for i in keep]
+        bad = [b for b in bad if b["file"] not in repeated]
+        for f, lines in repeated.items():
+            r = first[f] or {}
+            bad.append({"file": f, "line": lines[0], "system": r.get("system", ""), "speaker": r.get("speaker", ""),
+                        "styles": r.get("styles", ""), "prompt": r.get("prompt", ""),
+                        "reason": f"{f!r} on lines {', '.join(map(str, lines))}: listed more than once"})
+    bad.sort(key=lambda b: b["line"])
+    if bad and not skip_bad_rows:
+        raise StylesError(path, _bad_rows_message(bad, label_set, skip_hint=True))
 
     columns_out = ["file", "line", "system", "speaker", "styles", "prompt", "source",
                    *(f"expected_{c}" for c in label_set.categories), "expected", "open", "warnings"]
@@ -243,7 +347,12 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         columns_out.append("source_file")
     table = pd.DataFrame(rows, columns=columns_out)
     table["line"] = table["line"].astype(int)
-    return ExpectedStyles(path, label_set, table, tuple(parses))
+    bad_rows = pd.DataFrame(bad, columns=BAD_ROW_COLUMNS)
+    # Two unusable file cells can read the same ("line N" keys differ; equal raw text may not).
+    bad_rows = bad_rows.groupby("file", sort=False, as_index=False).agg(
+        {c: ("first" if c != "reason" else "; ".join) for c in BAD_ROW_COLUMNS if c != "file"})
+    bad_rows = bad_rows[BAD_ROW_COLUMNS].sort_values("line", kind="stable").reset_index(drop=True)
+    return ExpectedStyles(path, label_set, table, tuple(parses), bad_rows)
 
 
 def explain_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) -> pd.DataFrame:
@@ -262,4 +371,5 @@ def _explain_match(match: Match) -> str:
     return f"{match.phrase} -> {match.label}" + ("" if plain else f" ({match.reason})")
 
 
-__all__ = ["ExpectedStyles", "StylesError", "explain_expected_styles", "normalise_file_key", "read_expected_styles"]
+__all__ = ["BAD_ROW_COLUMNS", "ExpectedStyles", "StylesError", "explain_expected_styles", "normalise_file_key",
+           "read_expected_styles", "suggest_label"]

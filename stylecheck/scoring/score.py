@@ -2,7 +2,13 @@
 
 One row per input, always: every audio file found under the folder and every file listed in
 STYLES.csv appears exactly once in ``scores.csv`` with a status (``ok``, ``error``, ``missing``:
-listed but absent, ``unlisted``: found but not listed, still scored).
+listed but absent, ``unlisted``: found but not listed, still scored, ``bad_row``: its STYLES.csv
+row could not be read and was skipped with ``skip_bad_rows``).
+
+Usage errors are raised as :class:`ScoreError` (or the model's ``CheckpointError``) before anything
+is written or scored: an ``--out`` that is a file, a CUDA device that is not there, no audio in
+the folder and a missing STYLES.csv before the model is loaded (:func:`check_usage`); a missing
+model when loading it; bad STYLES.csv rows right after (they are read with its label set).
 """
 from __future__ import annotations
 
@@ -16,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..analysis.adherence import decide_category
-from ..audio import find_audio_files
+from ..analysis.adherence import UNCERTAIN, decide_category
+from ..audio import AUDIO_EXTENSIONS, find_audio_files
 from ..io import write_csv, write_json
 from ..models.style_model import StyleModel
 from .pipeline import FileResult, bf16_supported, content_hash, model_fingerprint, score_files
@@ -59,9 +65,63 @@ def _posix(rel: Path) -> str:
     return rel.as_posix()
 
 
-def plan_items(audio_dir: Path, expected: pd.DataFrame | None) -> pd.DataFrame:
-    """The union of found and listed files with their status-before-scoring and system."""
-    found = {_posix(p.relative_to(audio_dir)): p for p in find_audio_files(audio_dir)}
+def check_device(device: str) -> None:
+    """``auto``, ``cpu`` or a CUDA device that this machine has; :class:`ScoreError` otherwise."""
+    import torch
+
+    text = str(device)
+    if text == "auto":
+        return
+    try:
+        torch.device(text)
+    except RuntimeError:
+        raise ScoreError(f"--device {text}: not a device; use auto, cpu or cuda") from None
+    if text.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ScoreError(f"--device {text}: no CUDA GPU is available here "
+                             "(torch.cuda.is_available() is False); use --device cpu or auto")
+        index = text.split(":", 1)[1] if ":" in text else "0"
+        if not index.isdigit() or int(index) >= torch.cuda.device_count():
+            raise ScoreError(f"--device {text}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+
+
+def check_usage(audio_dir: Path, out_dir: str | os.PathLike | None, device: str,
+                expected: str | os.PathLike | None = None) -> list[Path]:
+    """Everything that can be checked without the model: the audio folder holds audio, ``out_dir``
+    is (or can become) a folder, the device exists, the STYLES.csv file exists. Returns the
+    audio files found; raises :class:`ScoreError` with a one-line reason otherwise. Writes
+    nothing."""
+    if not audio_dir.is_dir():
+        raise ScoreError(f"{audio_dir}: audio folder not found" if not audio_dir.exists()
+                         else f"{audio_dir}: not a folder (give the folder that holds the audio)")
+    if out_dir is not None:
+        out = Path(out_dir)
+        if out.exists() and not out.is_dir():
+            raise ScoreError(f"--out {out}: is a file, not a folder; give a folder for the outputs")
+        ancestor = next(p for p in [out, *out.absolute().parents] if p.exists())
+        if not ancestor.is_dir():
+            raise ScoreError(f"--out {out}: {ancestor} is a file, so the output folder cannot be made")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise ScoreError(f"--out {out}: no permission to write in {ancestor}")
+    check_device(device)
+    if expected is not None and not Path(expected).is_file():
+        raise ScoreError(f"--expected {expected}: no such file")
+    found = find_audio_files(audio_dir)
+    if not found:
+        raise ScoreError(f"{audio_dir}: no audio files found (looked for {', '.join(AUDIO_EXTENSIONS)} "
+                         "in the folder and its subfolders)")
+    return found
+
+
+def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[Path] | None = None,
+               bad_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The union of found, listed and bad-row files with their status-before-scoring and system.
+
+    ``found`` is the audio under ``audio_dir`` (searched when None). A file whose STYLES.csv row
+    was bad is one ``bad_row`` item with the reason in ``error``, even when it exists: it was
+    listed, so it is not scored as unlisted either."""
+    found_files = {_posix(p.relative_to(audio_dir)): p
+                   for p in (find_audio_files(audio_dir) if found is None else found)}
     rows = []
     listed = set()
     if expected is not None:
@@ -71,16 +131,22 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None) -> pd.DataFrame:
             # The reader's "source" says whether styles or prompt was read; here "source" names
             # the source recording (filled from "source_file" below), so the former is dropped.
             rec.pop("source", None)
-            rows.append({**rec, "status": "pending" if f in found else "missing"})
-    for f in found:
+            rows.append({**rec, "status": "pending" if f in found_files else "missing"})
+    if bad_rows is not None:
+        for rec in bad_rows.to_dict("records"):
+            listed.add(rec["file"])
+            rows.append({"file": rec["file"], "system": rec["system"], "speaker": rec["speaker"],
+                         "prompt": rec["prompt"], "status": "bad_row",
+                         "error": f"STYLES.csv line {rec['line']}: {rec['reason']}"})
+    for f in found_files:
         if f not in listed:
             rows.append({"file": f, "status": "unlisted" if expected is not None else "pending"})
-    sources = _source_rows(audio_dir, rows, found)
+    sources = _source_rows(audio_dir, rows, found_files)
     rows += sources
     items = pd.DataFrame(rows)
     if items.empty:
         items = pd.DataFrame(columns=["file", "status"])
-    for col in ("system", "speaker", "prompt", "expected"):
+    for col in ("system", "speaker", "prompt", "expected", "error"):
         if col not in items:
             items[col] = ""
         items[col] = items[col].fillna("").astype(str)
@@ -120,16 +186,20 @@ def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
     return list(added.values())
 
 
-def load_expected(expected_csv: Path | None, model: StyleModel) -> pd.DataFrame | None:
+def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path | None = None,
+                  skip_bad_rows: bool = False):
+    """The STYLES.csv table and its bad rows (``(None, None)`` without a STYLES.csv); a
+    :class:`ScoreError` naming every bad row unless ``skip_bad_rows``."""
     if expected_csv is None:
-        return None
+        return None, None
     from .expected import StylesError, read_expected_styles
 
     try:
-        table = read_expected_styles(expected_csv, model.label_set)
+        table = read_expected_styles(expected_csv, model.label_set, audio_root=audio_root,
+                                     skip_bad_rows=skip_bad_rows)
     except StylesError as exc:
         raise ScoreError(str(exc)) from None
-    return table.table
+    return table.table, table.bad_rows
 
 
 def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleModel) -> pd.DataFrame:
@@ -146,6 +216,9 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
             error.append("source listed in STYLES.csv but not found" if rec.get("role") == ROLE_SOURCE
                          else "listed in STYLES.csv but not found")
             continue
+        if rec["status"] == "bad_row":
+            status.append("bad_row"), error.append(rec["error"]), duration.append(np.nan)
+            continue
         if r is None:
             status.append("error"), error.append("not scored (run interrupted?)"), duration.append(np.nan)
             continue
@@ -159,8 +232,6 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     out["status"], out["error"], out["duration_s"] = status, error, duration
     for j, lab in enumerate(labels):
         out[f"p_{lab}"] = probs[:, j]
-    out["predicted"] = [";".join(lab for j, lab in enumerate(labels) if p[j] >= thr[lab]) if np.isfinite(p).all() else ""
-                        for p in probs]
     for cat, cat_labels in label_set.categories.items():
         col = f"expected_{cat}"
         if col not in out:
@@ -174,6 +245,10 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
         for e, pr, p in zip(out[col], pred, probs):
             match.append("" if (not e or not np.isfinite(p).all()) else ("true" if pr == e else "false"))
         out[f"match_{cat}"] = match
+    # One label per category at most: ``predicted`` is made from the per-category verdicts (an
+    # ``uncertain`` verdict names no label), never from every label above its threshold.
+    verdicts = out[[f"predicted_{cat}" for cat in label_set.categories]].to_numpy()
+    out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
     lead = ["file", "system", "speaker", "status", "error", "duration_s", "prompt"]
     rest = [f"p_{lab}" for lab in labels] + ["predicted", "expected"]
     cats = [f"{k}_{cat}" for cat in label_set.categories for k in ("expected", "predicted", "match")]
@@ -190,7 +265,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                     force: bool = False, shard: Shard | None = None, batch_size: int = 32, device: str = "cpu",
                     bf16: bool | None = None, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
-                    workers: int | None = None, copy_audio: bool = False) -> pd.DataFrame:
+                    workers: int | None = None, copy_audio: bool = False, skip_bad_rows: bool = False,
+                    count_failed: bool = True) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced (a rerun skips
@@ -198,17 +274,21 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     ``scores.csv``, ``summary.csv``/``summary.md``, plots, ``report.html``, ``run.json``.
     ``workers`` batches are scored side by side (default: one per CPU thread, up to 4; 1 on a
     GPU); results do not depend on it. ``copy_audio`` copies the audio the report plays into
-    ``out_dir/audio``, so the output folder can be moved or zipped on its own.
+    ``out_dir/audio``, so the output folder can be moved or zipped on its own. ``skip_bad_rows``
+    scores the usable rows of a STYLES.csv with bad ones and lists those as ``bad_row``;
+    ``count_failed`` (default) counts listed files that could not be judged as not adhering in
+    the summary, False rates judged files only.
     """
     from .. import load_model
 
     audio_dir = Path(audio_dir)
-    if not audio_dir.is_dir():
-        raise ScoreError(f"{audio_dir}: audio folder not found")
+    found = check_usage(audio_dir, out_dir, device if not isinstance(model, StyleModel) else str(model.device),
+                        expected)
     if not isinstance(model, StyleModel):
         model = load_model(model, device=device)
-    expected_df = load_expected(Path(expected) if expected is not None else None, model)
-    items = plan_items(audio_dir, expected_df)
+    expected_df, bad_rows = load_expected(Path(expected) if expected is not None else None, model,
+                                          audio_root=audio_dir, skip_bad_rows=skip_bad_rows)
+    items = plan_items(audio_dir, expected_df, found, bad_rows)
     shard = shard or Shard(0, 1)
     mine = pd.DataFrame(shard.take(items.to_dict("records")), columns=items.columns)
     use_bf16 = bf16_supported() if bf16 is None else bf16
@@ -224,7 +304,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     todo: list[tuple[str, Path]] = []
     hashes: dict[str, str] = {}
     for rec in mine.to_dict("records"):
-        if rec["status"] == "missing":
+        if rec["status"] in ("missing", "bad_row"):
             continue
         path = Path(rec["path"])
         try:
@@ -259,12 +339,16 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         out = Path(out_dir)
         write_csv(out / f"scores{shard.suffix}.csv", scores)
         meta = run_metadata(model, audio_dir, expected, use_bf16, scores)
-        write_json(out / f"run{shard.suffix}.json", meta)
+        meta["count_failed"] = bool(count_failed)
+        meta["skip_bad_rows"] = bool(skip_bad_rows)
         if write_summary and shard.count == 1:
-            from .summary import write_summary_outputs
+            from .summary import run_notes, write_summary_outputs
 
-            write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
-                                  group_by_speaker=group_by_speaker, copy_audio=copy_audio)
+            tables = write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
+                                           group_by_speaker=group_by_speaker, count_failed=count_failed,
+                                           copy_audio=copy_audio)
+            meta.update(run_notes(tables))
+        write_json(out / f"run{shard.suffix}.json", meta)
     return scores
 
 

@@ -8,6 +8,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 
 from scores_dummies import random_scores, score_row, scores_frame
 from stylecheck.analysis.adherence import (ADHERENCE_COLUMNS, COMPARISON_COLUMNS, LABEL_PRF_COLUMNS,
@@ -40,6 +41,12 @@ def hand_example() -> pd.DataFrame:
     return scores_frame(rows)
 
 
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """Wilson's 95% interval as scipy computes it (an implementation independent of ours)."""
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
 def row(table: pd.DataFrame, **where) -> pd.Series:
     mask = np.ones(len(table), dtype=bool)
     for k, v in where.items():
@@ -48,19 +55,23 @@ def row(table: pd.DataFrame, **where) -> pd.Series:
     return table[mask].iloc[0]
 
 
-def test_adherence_equals_hand_computation():
-    table = adherence_table(hand_example(), PAPER_LABELS, n_resamples=200)
+@pytest.mark.parametrize("count_failed", [True, False])
+def test_adherence_equals_hand_computation(count_failed):
+    table = adherence_table(hand_example(), PAPER_LABELS, count_failed=count_failed)
     assert list(table.columns) == ["system"] + ADHERENCE_COLUMNS
     # sysA: gender right on u1 u2 u3 u5, age on u1 u3 u4 u5, both on u1 u3 u5.
     # sysB: gender right on u4 only, age on u1 u4 u5, both on u4.
+    # u6 failed in both systems: by default it is a sixth file that did not adhere.
     expected = {("sysA", "gender"): (5, 4), ("sysA", "age"): (5, 4), ("sysA", "all"): (5, 3),
                 ("sysB", "gender"): (5, 1), ("sysB", "age"): (5, 3), ("sysB", "all"): (5, 1)}
     assert {(r.system, r.category) for r in table.itertuples()} == set(expected)
-    for (system, category), (n, matched) in expected.items():
+    for (system, category), (judged, matched) in expected.items():
         r = row(table, system=system, category=category)
-        assert (r.n, r.n_matched, r.n_failed) == (n, matched, 1)
+        n = judged + 1 if count_failed else judged
+        assert (r.n, r.n_matched, r.n_failed, r.n_judged, r.n_uncertain) == (n, matched, 1, judged, 0)
         assert r.adherence == pytest.approx(matched / n)
-        assert r.lo <= r.adherence <= r.hi
+        assert r.lo == pytest.approx(wilson(matched, n)[0]) and r.hi == pytest.approx(wilson(matched, n)[1])
+        assert r.lo < r.adherence < r.hi
     # Categories come in label-set order, "all" last, systems in order of appearance.
     assert list(table.category[:3]) == ["gender", "age", "all"]
     assert list(table.system.unique()) == ["sysA", "sysB"]
@@ -94,7 +105,8 @@ def mcnemar_exact(a_only: int, b_only: int) -> float:
 
 
 def test_compare_systems_equals_hand_computation():
-    table = compare_systems(hand_example(), PAPER_LABELS, n_resamples=200)
+    # Judged files only: u6 failed in both systems, so it is no discordant pair either way.
+    table = compare_systems(hand_example(), PAPER_LABELS, count_failed=False)
     assert list(table.columns) == COMPARISON_COLUMNS
     assert table.attrs["pairing"] == "path without the system folder"
     # Discordant pairs (A right, B wrong / A wrong, B right):
@@ -145,7 +157,7 @@ def test_single_unnamed_system_and_no_expectations():
     frame = hand_example().query("system == 'sysA'").assign(system="", file=lambda d: d.file.str[5:])
     table = adherence_table(frame, PAPER_LABELS, n_resamples=50)
     assert set(table.system) == {""}
-    assert row(table, category="all").adherence == pytest.approx(0.6)
+    assert row(table, category="all").adherence == pytest.approx(0.5)  # 3 of 5 judged + 1 failed
 
     unlisted = scores_frame([score_row(f"x{i}.wav", status="unlisted", predicted={"gender": F}) for i in range(3)]
                             + [score_row("bad.wav", status="error")])
@@ -179,12 +191,28 @@ def test_tables_survive_a_csv_round_trip():
                                   speaker_adherence_table(frame, PAPER_LABELS, 0.5, n_resamples=50))
 
 
-def test_intervals_resample_speakers_not_files():
-    # One speaker: the files are one piece of evidence about one voice, so no interval exists.
+def test_intervals_treat_one_speaker_as_one_observation():
+    # One speaker: the files are one piece of evidence about one voice, so the interval is
+    # Wilson's for a single observation, whatever the number of files.
     frame = hand_example().assign(speaker="spk1")
-    table = adherence_table(frame, PAPER_LABELS, n_resamples=50)
-    assert table.lo.isna().all() and table.hi.isna().all()
-    assert row(table, system="sysA", category="all").adherence == pytest.approx(0.6)
+    table = adherence_table(frame, PAPER_LABELS, count_failed=False)
+    r = row(table, system="sysA", category="all")
+    assert r.adherence == pytest.approx(0.6)
+    assert (r.lo, r.hi) == pytest.approx(wilson_effective(0.6, 1.0))
+    # The same files from five speakers are independent evidence: a narrower interval.
+    spread = adherence_table(hand_example().assign(speaker=lambda d: d.file.str[-6:-4]), PAPER_LABELS,
+                             count_failed=False)
+    r5 = row(spread, system="sysA", category="all")
+    assert (r5.lo, r5.hi) == pytest.approx(wilson(3, 5))
+    assert r5.hi - r5.lo < r.hi - r.lo
+
+
+def wilson_effective(p: float, n: float) -> tuple[float, float]:
+    """Wilson's interval written out, for non-integer (effective) n."""
+    z = 1.959963984540054
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def test_group_by_other_columns():
@@ -219,11 +247,15 @@ def test_speaker_level_judges_each_voice_once_from_mean_probabilities():
     assert row(speaker_level_table(frame, two, [0.35, 0.3]), speaker="spk2").predicted_gender == F
     assert row(speaker_level_table(frame, two, [0.5, 0.3]), speaker="spk2").predicted_gender == M
 
-    table = speaker_adherence_table(frame, two, 0.5, n_resamples=50)
+    table = speaker_adherence_table(frame, two, 0.5, count_failed=False)
     r = row(table, category="gender")
     assert (r.n, r.n_matched, r.n_failed) == (2, 1, 1)
-    # Per file, the same data gives 2 of 4 scored files right.
-    assert row(adherence_table(frame, two, n_resamples=20), category="gender").adherence == pytest.approx(0.5)
+    # By default the speaker none of whose files could be judged counts against the system.
+    r = row(speaker_adherence_table(frame, two, 0.5), category="gender")
+    assert (r.n, r.n_matched, r.n_failed) == (3, 1, 1)
+    # Per file, the same data gives 2 of 4 judged files right (2 of 5 with the failure).
+    assert row(adherence_table(frame, two, count_failed=False), category="gender").adherence == pytest.approx(0.5)
+    assert row(adherence_table(frame, two), category="gender").adherence == pytest.approx(0.4)
     with pytest.raises(ValueError, match="2 labels"):
         speaker_level_table(frame, two, [0.5, 0.5, 0.5])
 
@@ -238,6 +270,88 @@ def test_random_scores_are_consistent():
     table = adherence_table(frame, PAPER_LABELS, n_resamples=50)
     assert set(table.system) == {"sysA", "sysB"}
     assert (table.n_failed == 1).all()
-    assert (table.n == 5).all()
+    assert (table.n == 6).all() and (table.n_judged == 5).all()
     comparison = compare_systems(frame, PAPER_LABELS, n_resamples=50)
-    assert set(comparison.n_pairs) == {5}
+    assert set(comparison.n_pairs) == {6}  # the failed item pairs too, as a non-match in both
+    assert set(compare_systems(frame, PAPER_LABELS, count_failed=False).n_pairs) == {5}
+
+
+def test_files_that_could_not_be_judged_count_against_the_system():
+    # A hand-made table: 2 judged files right, then one of each failed status. Only the bad row
+    # has no expectation (it could not be read), so it counts in "all" alone.
+    rows = [score_row(f"s/ok{i}.wav", system="s", expected={"gender": F}, predicted={"gender": F}) for i in range(2)]
+    for status in ("error", "missing", "no_speech"):
+        rows.append(score_row(f"s/{status}.wav", system="s", status=status, expected={"gender": F},
+                              error="less speech than 0.5 s (0.00 s)" if status == "no_speech" else ""))
+    rows.append(score_row("s/bad.wav", system="s", status="bad_row", error="unknown style label 'Femal'"))
+    rows.append(score_row("s/extra.wav", system="s", status="unlisted", predicted={"gender": M}))
+    frame = scores_frame(rows)
+    counted = adherence_table(frame, PAPER_LABELS)
+    r = row(counted, category="gender")
+    assert (r.n, r.n_matched, r.n_failed, r.n_judged) == (5, 2, 3, 2)
+    assert r.adherence == pytest.approx(2 / 5) and (r.lo, r.hi) == pytest.approx(wilson(2, 5))
+    r = row(counted, category="all")
+    assert (r.n, r.n_matched, r.n_failed, r.n_judged) == (6, 2, 4, 2)
+    judged = adherence_table(frame, PAPER_LABELS, count_failed=False)
+    r = row(judged, category="gender")
+    assert (r.n, r.n_matched, r.n_failed, r.adherence) == (2, 2, 3, 1.0)
+    assert r.lo < 0.5  # 2/2 is no certainty either
+    assert counted.attrs["count_failed"] and not judged.attrs["count_failed"]
+
+
+def test_a_silent_system_gets_no_credit():
+    # The issue's case: 4 of 6 files failing used to show adherence 1.00.
+    rows = [score_row(f"s/{i}.wav", system="s", expected={"gender": F}, predicted={"gender": F}) for i in range(2)]
+    rows += [score_row(f"s/f{i}.wav", system="s", status="no_speech", expected={"gender": F}) for i in range(4)]
+    r = row(adherence_table(scores_frame(rows), PAPER_LABELS), category="gender")
+    assert (r.n, r.n_matched, r.n_failed, r.adherence) == (6, 2, 4, pytest.approx(1 / 3))
+
+
+def test_uncertain_verdicts_are_judged_but_never_match():
+    rows = [score_row("s/a.wav", system="s", expected={"gender": F}, predicted={"gender": F}),
+            score_row("s/b.wav", system="s", expected={"gender": F}, predicted={"gender": F})]
+    rows[1].update(predicted_gender="uncertain", match_gender=True)  # a stale match cell must not win
+    r = row(adherence_table(scores_frame(rows), PAPER_LABELS), category="gender")
+    assert (r.n, r.n_matched, r.n_uncertain) == (2, 1, 1)
+
+
+def test_eleven_of_eleven_is_not_certain():
+    rows = [score_row(f"s/{i}.wav", system="s", expected={"gender": F}, predicted={"gender": F}) for i in range(11)]
+    r = row(adherence_table(scores_frame(rows), PAPER_LABELS), category="gender")
+    assert r.adherence == 1.0 and r.lo < 0.80 and r.hi == 1.0
+    rows = [score_row(f"s/{i}.wav", system="s", expected={"gender": F}, predicted={"gender": M}) for i in range(5)]
+    r = row(adherence_table(scores_frame(rows), PAPER_LABELS), category="gender")
+    assert r.adherence == 0.0 and r.lo == 0.0 and r.hi > 0.40
+
+
+@pytest.mark.parametrize("source_system", ["source", ""])
+def test_voice_conversion_layout_pairs_listed_files_only(source_system):
+    # Systems in subfolders, the unlisted source recordings in source/: the sources are not
+    # asked for anything and must not break the pairing (they used to empty the comparison).
+    rows = []
+    for i in range(15):
+        for system, right in (("vc1", i < 12), ("vc2", i < 6)):
+            rows.append(score_row(f"{system}/p{i}.wav", system=system, expected={"gender": F},
+                                  predicted={"gender": F if right else M}, prompt=f"prompt {i}"))
+        rows.append(score_row(f"source/p{i}.wav", system=source_system, status="unlisted",
+                              predicted={"gender": M}))
+    table = compare_systems(scores_frame(rows), PAPER_LABELS)
+    assert table.attrs["pairing"] == "path without the system folder"
+    r = row(table, category="gender")
+    assert (r.system_a, r.system_b, r.n_pairs, r.n_a_only, r.n_b_only) == ("vc1", "vc2", 15, 6, 0)
+
+
+def test_the_reason_for_no_comparison_names_what_broke():
+    rows = [score_row(f"{s}{i}.wav", system=s, prompt="same", expected={"gender": F}, predicted={"gender": F})
+            for s in "AB" for i in range(2)]
+    _, why = item_keys(scores_frame(rows))
+    assert "'A0.wav'" in why and "system 'A' has the prompt 'same' 2 times" in why
+    rows = [score_row(f"{s}{i}.wav", system=s, expected={"gender": F}, predicted={"gender": F})
+            for s in "AB" for i in range(2)]
+    _, why = item_keys(scores_frame(rows))
+    assert "4 file(s) have no prompt" in why
+    # One listed system beside unlisted sources: the reason says the sources were left out.
+    rows = [score_row(f"vc/{i}.wav", system="vc", expected={"gender": F}, predicted={"gender": F}) for i in range(3)]
+    rows += [score_row(f"source/{i}.wav", system="source", status="unlisted") for i in range(3)]
+    table = compare_systems(scores_frame(rows), PAPER_LABELS)
+    assert table.empty and "'source'" in table.attrs["pairing"] and "unlisted" in table.attrs["pairing"]

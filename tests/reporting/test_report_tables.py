@@ -79,4 +79,5 @@ def test_summary_without_expectations_or_second_system():
     one = scores_frame([score_row("a.wav", expected={"gender": "Male"}, predicted={"gender": "Male"})])
     md = summary_markdown(adherence_table(one, PAPER_LABELS, n_resamples=10), label_prf_table(one, PAPER_LABELS),
                           compare_systems(one, PAPER_LABELS))
-    assert f"| {TOP_LEVEL_SYSTEM} | gender | 1 | 1 | 1.000 | 0 |" in md
+    # One file is no certainty: 1/1 gets Wilson's interval, not a bare 1.000.
+    assert f"| {TOP_LEVEL_SYSTEM} | gender | 1 | 1 | 1.000 [0.207, 1.000] | 0 |" in md

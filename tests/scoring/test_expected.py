@@ -109,13 +109,15 @@ BAD = [
     ("file,styles\na.wav,\"Female\"x\"\n", r"malformed CSV"),
     ("file,styles\na.wav,\"Female\n", r"malformed CSV"),
     ("name,styles\na.wav,Female\n", r"no 'file' column; the header is 'name', 'styles'"),
-    ("file;styles\na.wav;Female\n", r"comma-separated"),
+    ("file|styles\na.wav|Female\n", r"separated by commas, ';' or tabs"),
     ("file,system\na.wav,x\n", r"needs a 'styles' column .* or a 'prompt' column"),
     ("file,styles,File\na.wav,Female,b\n", r"column\(s\) file appear more than once"),
     ("file,styles\na.wav,Female\n ,Male\n", r"line 3: 'file' cell: empty file path"),
     ("file,styles\na.wav,Female\n./a.wav,Male\nc.wav,Dark\na.wav,Male\n", r"'a\.wav' on lines 2, 3, 5"),
     ("file,styles\na.wav,Female\nb.wav,woman;Dark\n", r"line 3: 'styles' cell 'woman;Dark': unknown style label "
                                                        r"'woman'; valid labels: Female, Male, Adult, Teenager, Dark"),
+    ("file,styles\na.wav,Femal;Adult\n", r"line 2: 'styles' cell 'Femal;Adult': unknown style label 'Femal' "
+                                          r"\(did you mean Female\?\)"),
     ("file,styles\na.wav,Dark;bright\n", r"line 2: .*Dark and Bright are both brightness labels"),
     ("file,styles\n/abs/a.wav,Female\n", r"line 2: .*absolute path '/abs/a\.wav'"),
     ("file,styles\nC:\\audio\\a.wav,Female\n", r"line 2: .*absolute path"),
@@ -206,3 +208,84 @@ def test_garbage_only_ever_raises_styles_error(tmp_path, data):
         assert str(exc).startswith(str(path))
     else:
         assert list(got.table["file"]) == [normalise_file_key(f) for f in got.table["file"]]
+
+
+# ---- at scale: every bad row at once, skipping them, other delimiters ---------------------------
+
+def big_styles(tmp_path: Path, n: int, bad: dict[int, str], delimiter: str = ",") -> Path:
+    """``n`` rows ``f{i}.wav`` expecting Female;Adult, with the rows in ``bad`` (row index ->
+    styles cell) replaced."""
+    lines = [delimiter.join(["file", "styles", "system"])]
+    for i in range(n):
+        styles = bad.get(i, "Female;Adult")
+        lines.append(delimiter.join([f"f{i:05d}.wav", f'"{styles}"' if delimiter in styles else styles, "sys"]))
+    return write(tmp_path, "\n".join(lines) + "\n")
+
+
+def test_every_bad_row_in_one_message(tmp_path):
+    path = big_styles(tmp_path, 10_000, {17: "Femal", 4_000: "Female;Male", 9_998: "Grumpy"})
+    with pytest.raises(StylesError) as info:
+        read_expected_styles(path)
+    message = str(info.value)
+    assert "3 bad rows" in message
+    # Line numbers: the header is line 1, row i is on line i + 2.
+    assert "line 19: 'styles' cell 'Femal': unknown style label 'Femal' (did you mean Female?)" in message
+    assert "line 4002: 'styles' cell 'Female;Male': Female and Male are both gender labels" in message
+    assert "line 10000: 'styles' cell 'Grumpy': unknown style label 'Grumpy'" in message
+    assert "--skip-bad-rows" in message and "valid labels: Female, Male" in message
+
+
+def test_many_bad_rows_list_the_first_twenty_and_count_the_rest(tmp_path):
+    path = big_styles(tmp_path, 100, {i: "Dakr" for i in range(0, 50, 2)})
+    message = str(pytest.raises(StylesError, read_expected_styles, path).value)
+    assert "25 bad rows" in message and "... and 5 more bad row(s)" in message
+    assert message.count("did you mean Dark?") == 20
+
+
+def test_skip_bad_rows_reads_the_rest(tmp_path):
+    path = big_styles(tmp_path, 10_000, {17: "Femal", 4_000: "Female;Male", 9_998: "Grumpy"})
+    got = read_expected_styles(path, skip_bad_rows=True)
+    assert len(got) == 9_997
+    assert got.bad_rows["file"].tolist() == ["f00017.wav", "f04000.wav", "f09998.wav"]
+    assert got.bad_rows["line"].tolist() == [19, 4002, 10000]
+    assert got.bad_rows["system"].tolist() == ["sys"] * 3
+    assert "did you mean Female?" in got.bad_rows["reason"][0]
+    assert not set(got.bad_rows["file"]) & set(got.files)
+    # Nothing bad: an empty table with its columns.
+    clean = read_expected_styles(big_styles(tmp_path, 3, {}), skip_bad_rows=True)
+    assert clean.bad_rows.empty and list(clean.bad_rows.columns) == ["file", "line", "system", "speaker", "styles",
+                                                                     "prompt", "reason"]
+
+
+def test_skipped_duplicates_and_unusable_paths(tmp_path):
+    path = write(tmp_path, "file,styles\na.wav,Female\nb.wav,Male\n./a.wav,Male\n,Female\n../x.wav,Male\nc.wav\n")
+    got = read_expected_styles(path, skip_bad_rows=True)
+    assert got.files == ["b.wav"]
+    bad = got.bad_rows.set_index("file")
+    # A file listed twice: which expectation was meant is unknown, so neither row is used.
+    assert bad.loc["a.wav", "line"] == 2 and "lines 2, 4" in bad.loc["a.wav", "reason"]
+    assert "empty file path" in bad.loc["line 5", "reason"]
+    assert "climbs out" in bad.loc["../x.wav", "reason"]
+    assert "1 cells, but the header has 2" in bad.loc["c.wav", "reason"]
+
+
+def test_semicolon_separated_as_excel_writes_it(tmp_path):
+    path = write(tmp_path, "\ufefffile;styles;prompt\r\na.wav;Female,Adult;\r\nb.wav;\"Male;Dark\";\r\n"
+                           "c.wav;;a bright young woman\r\n")
+    got = read_expected_styles(path)
+    assert got.files == ["a.wav", "b.wav", "c.wav"]
+    assert got.table["expected"].tolist() == ["Female;Adult", "Male;Dark", "Female;Teenager;Bright"]
+    tabbed = read_expected_styles(write(tmp_path, "file\tstyles\na.wav\tMale\n", "t.tsv"))
+    assert tabbed.table["expected"].tolist() == ["Male"]
+
+
+def test_absolute_paths_inside_a_symlinked_audio_root(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    path = write(tmp_path, f"file,styles\n{link}/a/x.wav,Male\n{real}/y.wav,Female\n")
+    got = read_expected_styles(path, audio_root=link)
+    assert got.files == ["a/x.wav", "y.wav"]
+    with pytest.raises(StylesError, match="not inside the audio folder"):
+        read_expected_styles(path, audio_root=tmp_path / "elsewhere")

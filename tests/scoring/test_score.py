@@ -96,13 +96,22 @@ def test_summary_equals_a_hand_computation(fixture_folder, tiny_model_dir, tmp_p
     for system in ("sysA", "sysB"):
         for cat in ("gender", "age"):
             rows = scores[(scores.system == system) & (scores[f"match_{cat}"] != "")]
-            n, hits = len(rows), int((rows[f"match_{cat}"] == "true").sum())
+            judged, hits = len(rows), int((rows[f"match_{cat}"] == "true").sum())
+            failed = int(((scores.system == system) & scores.status.isin(["error", "missing"])
+                          & (scores[f"expected_{cat}"] != "")).sum())
             got = summary[(summary.system == system) & (summary.category == cat)]
-            assert int(got.n.item()) == n
-            assert got.adherence.item() == pytest.approx(hits / n)
-    # By hand for one cell: sysA gender is expected on u1, u2 and long (tiny, empty failed; missing absent).
+            # Failed files count as not adhering by default.
+            assert (int(got.n.item()), int(got.n_judged.item()), int(got.n_failed.item())) == (judged + failed,
+                                                                                                judged, failed)
+            assert got.adherence.item() == pytest.approx(hits / (judged + failed))
+    # By hand for one cell: sysA gender is expected on u1, u2 and long (judged) and on tiny,
+    # empty (unreadable) and missing (absent): 6 files, 3 of them failed.
     got = summary[(summary.system == "sysA") & (summary.category == "gender")]
-    assert int(got.n.item()) == 3
+    assert (int(got.n.item()), int(got.n_failed.item())) == (6, 3)
+    judged = score_directory(audio, styles, tiny_model_dir, tmp_path / "judged", count_failed=False)
+    pd.testing.assert_frame_equal(judged, scores)
+    got = pd.read_csv(tmp_path / "judged" / "summary.csv").query("system == 'sysA' and category == 'gender'")
+    assert (int(got.n.item()), int(got.n_failed.item())) == (3, 3)
 
 
 def test_rerun_skips_scored_files_and_force_rescoring(fixture_folder, tiny_model_dir, tmp_path, monkeypatch):
