@@ -1,0 +1,91 @@
+"""The run summary for a terminal: adherence with the failed count and the classifier's held-out
+figures beside every figure, what could not be computed and why, and, without expectations, the
+predicted labels per system. Read from the files a run wrote, so a merged run prints the same."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+
+def print_run_summary(out: Path, console: Console) -> None:
+    """The adherence table with the failed count beside every figure, then what could not be
+    computed and why, and how many listed files asked for no judged style (from the files the
+    run wrote, so a merged run prints the same)."""
+    import json
+
+    import pandas as pd
+    from rich.table import Table
+
+    from .tables import not_computed_lines
+
+    summary = out / "summary.csv"
+    if not summary.is_file():
+        return
+    meta = json.loads((out / "run.json").read_text()) if (out / "run.json").is_file() else {}
+    df = pd.read_csv(summary, keep_default_na=False)
+    if not df.empty:
+        counted = meta.get("count_failed", True)
+        table = Table(title="Style adherence (95% Wilson interval; failed files "
+                            + ("count as not adhering)" if counted else "left out: --judged-only)"))
+        for c in ("system", "category", "n", "adherence", "failed", "uncertain", "classifier (held-out)"):
+            table.add_column(c)
+        classifier = _classifier_column(out)
+        for r in df.to_dict("records"):
+            iv = f"{float(r['adherence']):.2f}" if r["adherence"] != "" else "n/a"
+            if r.get("lo", "") != "" and r.get("hi", "") != "":
+                iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
+            table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
+                          str(r.get("n_failed", "")), str(r.get("n_uncertain", "")),
+                          classifier.get(str(r["category"]), ""))
+        console.print(table)
+        if any(v.startswith("WEAK") for v in classifier.values()):
+            from ..models.reliability import WEAK_RULE
+
+            console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
+    else:
+        _print_predicted(out, console)
+    for line in not_computed_lines(meta.get("not_computed")):
+        console.print(f"[yellow]not computed[/] {line}", highlight=False)
+    no_style = meta.get("no_style") or {}
+    if no_style.get("count"):
+        console.print(f"{no_style['count']} listed file(s) ask for no style the model judges, so they are in no "
+                      f"adherence figure (listed in summary.md), e.g. {', '.join(no_style['files'][:3])}",
+                      highlight=False)
+
+
+def _print_predicted(out: Path, console: Console) -> None:
+    """The predicted labels per system and category (predicted_labels.csv), for runs without
+    expectations."""
+    import pandas as pd
+    from rich.table import Table
+
+    path = out / "predicted_labels.csv"
+    if not path.is_file():
+        return
+    df = pd.read_csv(path, keep_default_na=False)
+    table = Table(title="Predicted labels per system (share of judged files)")
+    for c in ("system", "category", "predicted labels"):
+        table.add_column(c)
+    for (system, category), part in df.groupby(["system", "category"], sort=False):
+        table.add_row(str(system) or "-", str(category),
+                      ", ".join(f"{r.predicted} {float(r.share):.0%}" for r in part.itertuples() if r.share != ""))
+    console.print(table)
+
+
+def _classifier_column(out: Path) -> dict[str, str]:
+    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv."""
+    import pandas as pd
+
+    path = out / "reliability.csv"
+    if not path.is_file():
+        return {}
+    rows = pd.read_csv(path, keep_default_na=False).to_dict("records")
+    column = {}
+    for r in rows:
+        f1 = f"lowest label F1 {float(r['held_out_f1']):.2f}" if r["held_out_f1"] != "" else "not measured"
+        column[str(r["category"])] = ("WEAK: " if str(r["weak"]) == "True" else "") + f1
+    if rows:
+        weak = [str(r["category"]) for r in rows if str(r["weak"]) == "True"]
+        column["all"] = "WEAK: has weak categories" if weak else ""
+    return column
