@@ -41,6 +41,29 @@ def voice_like(duration_s: float = 1.0, sr: int = 16000, f0: float = 150.0, form
     return wave.astype(np.float32)
 
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "stylecheck" / "examples" / "audio"
+
+
+def speech_like(duration_s: float = 1.0, sr: int = 16000, seed: int = 0) -> np.ndarray:
+    """``duration_s`` of speech (the bundled example utterances, which exist without the shared
+    data), starting at example ``seed`` and continuing through the next ones as needed: input
+    that passes the speech check, where :func:`voice_like` is (rightly) found to be no speech."""
+    import soundfile as sf_
+
+    from stylecheck.audio.load import resample
+
+    files = sorted(EXAMPLES.glob("*/*.flac"))
+    n = int(round(duration_s * sr))
+    parts, have, k = [], 0, seed
+    while have < n:
+        data, rate = sf_.read(str(files[k % len(files)]), dtype="float32")
+        wave = resample(torch.from_numpy(data), rate, sr).numpy()
+        parts.append(wave)
+        have += len(wave)
+        k += 1
+    return np.concatenate(parts)[:n].astype(np.float32)
+
+
 def write_wav(path: Path, wave: np.ndarray, sr: int = 16000, **kw) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(str(path), wave, sr, **kw)

@@ -23,6 +23,7 @@ not depend on which other files share its call (checked to 1e-6 in the tests).
 from __future__ import annotations
 
 import importlib
+import warnings
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Sequence
@@ -152,7 +153,9 @@ def _net() -> SileroNet:
     silero = _import_silero()
     before = torch.get_num_threads()
     try:
-        jit = silero.load_silero_vad()
+        with warnings.catch_warnings():  # the loader's own deprecation notices (importlib, jit)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            jit = silero.load_silero_vad()
     finally:
         torch.set_num_threads(before)
     inner = jit._model
