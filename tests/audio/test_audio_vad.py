@@ -9,33 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import speech_like, voice_like
+from helpers import non_speech, speech_like, voice_like
 from stylecheck.audio.vad import CHUNK, SpeechDetector, SpeechSettings, _import_silero, detect_speech
 
 SR = 16000
-
-
-def non_speech(sr: int = SR, seconds: float = 3.0) -> dict[str, np.ndarray]:
-    """Silence, white and pink noise, a pure tone, a clipped square wave, and 0.4 s of real speech
-    padded with 10 s of silence: what a broken synthesis system emits instead of a voice."""
-    rng = np.random.default_rng(0)
-    n = int(seconds * sr)
-    t = np.arange(n) / sr
-    spectrum = np.fft.rfft(rng.standard_normal(n))
-    freqs = np.fft.rfftfreq(n, 1 / sr)
-    spectrum[1:] /= np.sqrt(freqs[1:])  # 1/f power
-    spectrum[0] = 0
-    pink = np.fft.irfft(spectrum, n)
-    speech = speech_like(2.0, sr)
-    onset = int(0.5 * sr)  # inside the first word of the example utterance
-    return {
-        "silence": np.zeros(n),
-        "white_noise": 0.3 * rng.standard_normal(n),
-        "pink_noise": 0.3 * pink / np.abs(pink).max(),
-        "tone": 0.5 * np.sin(2 * np.pi * 440 * t),
-        "square_clipped": np.clip(3 * np.sign(np.sin(2 * np.pi * 220 * t)), -1, 1) * 0.9,
-        "speech_0.4s_in_10s_silence": np.concatenate([speech[onset : onset + int(0.4 * sr)], np.zeros(10 * sr)]),
-    }
 
 
 def tensors(waves) -> list[torch.Tensor]:
