@@ -3,7 +3,7 @@ across files.
 
 Why not the package's own ``get_speech_timestamps``: it calls the TorchScript model once per
 32 ms chunk of one file (about 150x real time on one thread). The 16 kHz network is small: a
-fixed STFT as a convolution, four convolutions that reduce each 32 ms chunk (plus 4 ms of the
+fixed STFT (stored as a convolution; computed here by FFT), four convolutions that reduce each 32 ms chunk (plus 4 ms of the
 previous chunk as context) to one 128-d vector, then one LSTM cell that carries state from chunk
 to chunk, and a sigmoid output. Everything before the LSTM depends on one chunk only, so all
 chunks of all files go through it in one call; only the LSTM runs in time order, over every file
@@ -38,8 +38,7 @@ from .load import resample
 VAD_SAMPLE_RATE = 16000
 CHUNK = 512
 CONTEXT = 64
-#: Chunks per convolution call: fixed, so the result for a chunk never depends on how many
-#: other chunks (files) are in the call.
+#: Chunks per call of the per-chunk layers (bounds the memory of a batch of long files).
 _BLOCK = 4096
 
 
@@ -49,7 +48,8 @@ class SpeechSettings:
 
     ``min_speech_s``: a file with less detected speech than this is ``no_speech`` (never given
     style labels); 0.5 s is shorter than any real utterance a style could be judged from and
-    longer than a click, a cough or a detector slip on noise. ``trim``: classify only the span
+    longer than a click, a cough or a detector slip on noise (no real recording in the shared
+    data has less: reports/vad.md). ``trim``: classify only the span
     from the first detected speech to the last (plus ``pad_s`` each side); inner pauses are kept,
     because cutting them out splices the voice and the model was trained on whole utterances with
     their pauses. ``threshold``, ``min_speech_ms`` and ``min_silence_ms`` are Silero's own rules
