@@ -151,8 +151,10 @@ def main(argv=None) -> None:
         "",
         f"Macro-F1 difference (speech span minus whole file), paired over the same files: {delta.value:+.3f} "
         f"[{delta.lo:+.3f}, {delta.hi:+.3f}]; label decisions that changed: {changed} of {int(known.sum())}; "
-        f"largest probability change: {np.abs(trimmed - whole).max():.3f}. These recordings are already "
-        "trimmed close to the speech, so little changes.",
+        f"largest probability change: {np.abs(trimmed - whole).max():.3f}. "
+        + ("The interval of the difference contains 0: on these files trimming neither helps nor harms "
+           "measurably." if delta.lo <= 0 <= delta.hi else
+           f"The interval of the difference excludes 0: trimming {'helps' if delta.value > 0 else 'harms'}."),
         "",
         "## Gender on recordings with long silences (RAVDESS, EmoDB)",
         "",
