@@ -126,7 +126,7 @@ def main(argv=None) -> None:
     text = "\n".join([
         "# The speech check on real data",
         "",
-        f"Measured by `python scripts/vad_report.py --data {args.data} --manifest {args.manifest} --out {args.out}` "
+        f"Measured by `python scripts/vad_report.py --data {args.data} --manifest {args.manifest} --out {args.out} --resamples {args.resamples}` "
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.time() - t0:.0f} s on a shared 2-core CPU). "
         "The manifest is the held-out test split of `stylecheck prepare combine` (commands in reports/table2.md).",
         "",
