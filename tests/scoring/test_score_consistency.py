@@ -114,3 +114,15 @@ def test_precision_auto_is_gone(folder, tiny_model_dir, tmp_path):
     res = CliRunner().invoke(app, ["score", str(folder), "--model", str(tiny_model_dir), "--out", str(tmp_path / "o"),
                                    "--precision", "auto"])
     assert res.exit_code != 0 and "fp32 or bf16" in res.output
+
+
+def test_merge_refuses_shards_scored_with_different_settings(folder, tiny_model_dir, tmp_path):
+    from stylecheck.scoring import ScoreError, Shard, merge_score_parts
+
+    score_directory(folder, model=tiny_model_dir, out_dir=tmp_path / "a", shard=Shard(0, 2))
+    score_directory(folder, model=tiny_model_dir, out_dir=tmp_path / "b", shard=Shard(1, 2), speech=None)
+    with pytest.raises(ScoreError, match="different settings"):
+        merge_score_parts([tmp_path / "a", tmp_path / "b"], tmp_path / "merged")
+    score_directory(folder, model=tiny_model_dir, out_dir=tmp_path / "b", shard=Shard(1, 2))  # rescored alike
+    merged = merge_score_parts([tmp_path / "a", tmp_path / "b"], tmp_path / "merged")
+    assert len(merged) == len(list(folder.iterdir()))
