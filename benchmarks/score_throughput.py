@@ -12,7 +12,17 @@ on the same folder in the same run:
 * ``naive``: per file: soundfile read, torchaudio resample, the full 12-layer HuBERT with
   ``output_hidden_states=True``, ``hidden_states[6]``, fp32, batch 1, then the same head;
 * the bundled default model when installed, and stand-in heads of the same size on the
-  ``ge2e``, ``ge2e-frames`` and ``mel80`` backbones (the default's candidates).
+  ``ge2e``, ``ge2e-frames`` and ``mel80`` backbones (the default's candidates);
+* the HuBERT arms run without the speech check (the naive arm has none, and their probabilities
+  are compared);
+* ``default-novad``: the bundled model without the speech check (``speech=None``), so the
+  ``default`` arm's difference is the cost of the VAD (Silero, batched across files) and of
+  trimming.
+
+Every arm runs in fp32 (the default precision); the folder is cut from the bundled example
+utterances (real speech from three TTS systems, tiled to 1-20 s at mixed rates), so the speech
+check finds speech in it, as it would in real TTS output (the formant-shaped synthetic signal in
+``common.speech_like`` is rightly not speech to a VAD).
 
 Reported: audio seconds per wall second (real-time factor), hubert/naive ratio, peak RSS, the
 share of the machine's matrix-product ceiling (measured in the same run) reached by the HuBERT
@@ -39,7 +49,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    ROOT, current_rss_mib, emit_result, generate_corpus, load_average, machine_description, markdown_table,
+    ROOT, current_rss_mib, emit_result, load_average, machine_description, markdown_table,
     matmul_gflops, peak_rss_mib, replace_section, resolve_device, run_arm,
 )
 
@@ -81,13 +91,16 @@ def arm_pipeline(args) -> None:
     t0 = time.perf_counter()
     model = StyleModel.from_pretrained(args.model, device=args.device)
     model.backbone  # build (and load) the backbone now, so loading is not counted as scoring
-    bf16 = {"auto": None, "bf16": True, "fp32": False}[args.precision]
+    from stylecheck.models import DEFAULT_SPEECH
+
+    bf16 = args.precision == "bf16"
+    speech = DEFAULT_SPEECH if args.vad == "on" else None
     with tempfile.TemporaryDirectory() as warm:
         # One file first: lazy imports (plots, report) and first-call set-up count as loading.
         first = sorted(Path(args.audio).rglob("*.wav"))[0]
         (Path(warm) / "in").mkdir()
         (Path(warm) / "in" / first.name).symlink_to(first.resolve())
-        score_directory(Path(warm) / "in", model=model, out_dir=Path(warm) / "out", bf16=bf16)
+        score_directory(Path(warm) / "in", model=model, out_dir=Path(warm) / "out", bf16=bf16, speech=speech)
     load_s = time.perf_counter() - t0
     rss_trace: list[tuple[int, float]] = []
     marks = {max(1, round(args.n_expected * f)) for f in (0.01, 0.1, 0.25, 0.5, 0.75, 1.0)}
@@ -97,19 +110,26 @@ def arm_pipeline(args) -> None:
             rss_trace.append((done, round(current_rss_mib(), 1)))
 
     with tempfile.TemporaryDirectory() as out:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size,
-                                 bf16=bf16, progress=progress, workers=args.workers or None)
+                                 bf16=bf16, progress=progress, workers=args.workers or None, speech=speech)
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
         wall = time.perf_counter() - t0
+        # CPU seconds of all this process's threads: on a machine shared with other jobs, the
+        # cost of an arm is steadier in CPU time than in wall time.
+        cpu = time.process_time() - c0
         meta = json.loads(Path(out, "run.json").read_text())
     ok = scores[scores["status"].isin(["ok", "unlisted"])]
+    # Every decoded file was processed (a no_speech file went through the VAD): all count as audio.
+    processed = scores[scores["status"].isin(["ok", "unlisted", "no_speech"])]
     pcols = [f"p_{lab}" for lab in model.labels]
     if args.probs:
         Path(args.probs).write_text(json.dumps({r["file"]: [r[c] for c in pcols] for r in ok.to_dict("records")}))
-    emit_result({"wall_s": wall, "load_s": load_s, "audio_s": float(ok["duration_s"].sum()), "files": len(scores),
-                 "ok": len(ok), "peak_rss_mib": peak_rss_mib(), "precision": meta["precision"],
+    emit_result({"wall_s": wall, "cpu_s": cpu, "load_s": load_s, "audio_s": float(processed["duration_s"].sum()), "files": len(scores),
+                 "ok": len(ok), "no_speech": int((scores["status"] == "no_speech").sum()),
+                 "speech_s": float(np.nansum(scores["speech_s"].to_numpy(float))),
+                 "peak_rss_mib": peak_rss_mib(), "precision": meta["precision"],
                  "threads": torch.get_num_threads(), "workers": args.workers or "default", "rss_trace": rss_trace})
 
 
@@ -194,11 +214,38 @@ def default_model_dir() -> Path | None:
         return None
 
 
+def speech_corpus(folder: Path, n_files: int, min_s: float, max_s: float, seed: int) -> float:
+    """``n_files`` 16-bit WAV files of ``min_s``-``max_s`` s cut from the bundled example
+    utterances played one after another (starting at a random one), at rates cycling over
+    ``common.MIXED_RATES``; returns their total duration."""
+    import soundfile as sf
+
+    from common import MIXED_RATES
+    from stylecheck.audio import load_audio
+
+    examples = sorted((ROOT / "stylecheck" / "examples" / "audio").glob("*/*.flac"))
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    total = 0.0
+    for i in range(n_files):
+        sr = MIXED_RATES[i % len(MIXED_RATES)]
+        n = int(float(rng.uniform(min_s, max_s)) * sr)
+        parts, have, k = [], 0, int(rng.integers(len(examples)))
+        while have < n:
+            wave = load_audio(examples[k % len(examples)], sr).numpy()
+            parts.append(wave)
+            have += len(wave)
+            k += 1
+        sf.write(str(folder / f"utt_{i:05d}.wav"), np.concatenate(parts)[:n], sr, subtype="PCM_16")
+        total += n / sr
+    return total
+
+
 def make_memory_folder(folder: Path, n_files: int, seed: int, base_files: int = 300) -> float:
     """``n_files`` short files: ``base_files`` generated ones repeated through symlinks, 100 to a
     subfolder. Returns the total audio duration."""
     base = folder.parent / (folder.name + "_base")
-    generate_corpus(base, min(base_files, n_files), 1.0, 2.0, seed)
+    speech_corpus(base, min(base_files, n_files), 1.0, 2.0, seed)
     import soundfile as sf
 
     originals = sorted(base.glob("*.wav"))
@@ -239,7 +286,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--model", help=argparse.SUPPRESS)
     p.add_argument("--hubert", help=argparse.SUPPRESS)
     p.add_argument("--probs", help=argparse.SUPPRESS)
-    p.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"], help=argparse.SUPPRESS)
+    p.add_argument("--precision", default="fp32", choices=["bf16", "fp32"], help=argparse.SUPPRESS)
+    p.add_argument("--vad", default="on", choices=["on", "off"], help=argparse.SUPPRESS)
     p.add_argument("--n-expected", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)  # 0: score_directory's default
     args = p.parse_args(argv)
@@ -274,7 +322,7 @@ def run_benchmark(args, argv: list[str]) -> None:
             print(f"matmul ceiling GFLOP/s: {ceiling}", flush=True)
             audio = work / "audio"
             if not audio.is_dir():
-                generate_corpus(audio, n_files, 1.0, 20.0, args.seed)
+                speech_corpus(audio, n_files, 1.0, 20.0, args.seed)
             hubert_dir = work / "hubert-base-random"
             if not (hubert_dir / "config.json").is_file():
                 make_hubert_base(hubert_dir)
@@ -293,22 +341,26 @@ def run_benchmark(args, argv: list[str]) -> None:
                   f"{flops_layer6 / audio_total / 1e9:.2f} GFLOP per audio second", flush=True)
 
             # (name, kind, model folder, precision, threads, description)
-            arms = [("hubert", "pipeline", models["hubert"], "auto", args.threads, "HuBERT-base L6 + SpeechMLC, score_directory"),
+            arms = [("hubert", "pipeline", models["hubert"], "fp32", args.threads, "HuBERT-base L6 + SpeechMLC, score_directory"),
                     ("naive", "naive", models["hubert"], "fp32", args.threads, "naive: 12 layers, hidden_states[6], batch 1, fp32")]
             if bf16_supported() or device.startswith("cuda"):
-                arms.insert(1, ("hubert-fp32", "pipeline", models["hubert"], "fp32", args.threads, "HuBERT-base L6, fp32 forced"))
+                arms.insert(1, ("hubert-bf16", "pipeline", models["hubert"], "bf16", args.threads, "HuBERT-base L6, --precision bf16"))
             single = args.single_thread_arms and device == "cpu" and torch.get_num_threads() > 1
             if single:
-                arms.append(("hubert-1t", "pipeline", models["hubert"], "auto", 1, "HuBERT-base L6, 1 thread"))
+                arms.append(("hubert-1t", "pipeline", models["hubert"], "fp32", 1, "HuBERT-base L6, 1 thread"))
             candidates = ([("default", default_dir, f"bundled default model ({default_dir.name})")] if default_dir else [])
             candidates += [(name, models[name], f"SpeechMLC on {name} (stand-in for the default)") for name in STAND_INS]
-            workers = {}
+            # The HuBERT arms are compared with the naive arm, which classifies whole files.
+            workers, vad = {}, {"hubert": "off", "hubert-bf16": "off", "hubert-1t": "off"}
             for name, folder, what in candidates:
-                arms.append((name, "pipeline", folder, "auto", args.threads, what))
+                arms.append((name, "pipeline", folder, "fp32", args.threads, what))
+                if name == "default":
+                    arms.append(("default-novad", "pipeline", folder, "fp32", args.threads, what + ", no speech check"))
+                    vad["default-novad"] = "off"
                 if single:
-                    arms.append((f"{name}-1t", "pipeline", folder, "auto", 1, what + ", 1 thread"))
+                    arms.append((f"{name}-1t", "pipeline", folder, "fp32", 1, what + ", 1 thread"))
                     # The same threads as one worker: what side-by-side batches gain.
-                    arms.append((f"{name}-1w", "pipeline", folder, "auto", args.threads, what + ", 1 worker x all threads"))
+                    arms.append((f"{name}-1w", "pipeline", folder, "fp32", args.threads, what + ", 1 worker x all threads"))
                     workers[f"{name}-1w"] = 1
             if args.arms:
                 wanted = set(args.arms.split(","))
@@ -320,13 +372,17 @@ def run_benchmark(args, argv: list[str]) -> None:
                 res = run_arm(SCRIPT, ["--arm", kind, "--audio", str(audio), "--model", str(model_dir),
                                        "--hubert", str(hubert_dir), "--probs", str(pfile), "--precision", precision,
                                        "--n-expected", str(n_files), *common, "--threads", str(threads),
-                                       "--workers", str(workers.get(name, 0))])
+                                       "--workers", str(workers.get(name, 0)), "--vad", vad.get(name, "on")])
                 probs[name] = json.loads(pfile.read_text())
                 rtf = res["audio_s"] / res["wall_s"]
                 row = {"arm": name, "what": what, "files": res["ok"], "audio_s": round(res["audio_s"], 1),
                        "wall_s": round(res["wall_s"], 2), "rtf": round(rtf, 2), "load_s": round(res["load_s"], 2),
                        "peak_rss_mib": round(res["peak_rss_mib"], 1), "precision": res["precision"],
-                       "threads": res["threads"], "workers": res.get("workers", ""), "load_avg_before": load_before}
+                       "threads": res["threads"], "workers": res.get("workers", ""), "load_avg_before": load_before,
+                       "vad": vad.get(name, "on"), "no_speech": res.get("no_speech", 0)}
+                if "cpu_s" in res:
+                    row["cpu_s"] = round(res["cpu_s"], 2)
+                    row["audio_s_per_cpu_s"] = round(res["audio_s"] / res["cpu_s"], 1)
                 if name.startswith(("hubert", "naive")):
                     achieved = flops_layer6 / res["wall_s"] / 1e9  # the naive arm: only the 6 layers' work counts
                     row["gflop_per_s"] = round(achieved, 1)
@@ -339,7 +395,7 @@ def run_benchmark(args, argv: list[str]) -> None:
                 if r["arm"] != "naive" and "naive" in by:  # the naive arm ran with the default thread setting
                     r["x_naive"] = round(r["rtf"] / by["naive"]["rtf"], 2)
             diffs = {}
-            for name in ("hubert", "hubert-fp32", "hubert-1t"):
+            for name in ("hubert", "hubert-bf16", "hubert-1t"):
                 if name in probs and "naive" in probs:
                     common_files = sorted(set(probs[name]) & set(probs["naive"]))
                     a = np.array([probs[name][f] for f in common_files])
@@ -353,7 +409,7 @@ def run_benchmark(args, argv: list[str]) -> None:
             if not folder.is_dir():
                 mem_audio = make_memory_folder(folder, args.memory_files, args.seed + 1)
             res = run_arm(SCRIPT, ["--arm", "pipeline", "--audio", str(folder), "--model", str(mem_model),
-                                   "--precision", "auto", "--n-expected", str(args.memory_files), *common])
+                                   "--precision", "fp32", "--n-expected", str(args.memory_files), *common])
             memory = {"arm": "memory", "what": f"{args.memory_files} files of 1-2 s, "
                       f"{'bundled default' if default_dir is not None else 'ge2e stand-in'}",
                       "files": res["ok"], "audio_s": round(res["audio_s"], 1), "wall_s": round(res["wall_s"], 2),
@@ -377,13 +433,13 @@ def run_benchmark(args, argv: list[str]) -> None:
         write_csv(out / "performance_scoring.csv", pd.DataFrame(rows))
         body = header + [f"Matrix-product ceiling measured in the same run (1024x1024, {torch.get_num_threads()} threads): "
                          f"fp32 {ceiling['fp32']:.0f} GFLOP/s, bf16 {ceiling['bf16']:.1f} GFLOP/s.\n"]
-        body.append(f"Folder: {n_files} generated files of 1-20 s at 16/22.05/24/44.1/48 kHz, {audio_total:.0f} s of audio "
+        body.append(f"Folder: {n_files} files of 1-20 s cut from the bundled example utterances at 16/22.05/24/44.1/48 kHz, {audio_total:.0f} s of audio "
                     f"(seed {args.seed}). HuBERT-base up to layer {SSL_LAYER}: {flops_layer6 / audio_total / 1e9:.2f} "
                     f"GFLOP per audio second (conv encoder, projection, positional conv, {SSL_LAYER} layers incl. attention). "
                     "rtf = audio seconds per wall second (model loading excluded, reported as load_s); share_of_ceiling = "
                     "those FLOPs per wall second over the matrix-product ceiling of the precision used (the naive arm's "
                     "figure counts only the 6 layers' work it needs, although it computes 12).\n")
-        cols = ["arm", "what", "files", "audio_s", "wall_s", "rtf", "x_naive", "peak_rss_mib", "precision", "threads", "workers",
+        cols = ["arm", "what", "files", "no_speech", "vad", "audio_s", "wall_s", "rtf", "cpu_s", "audio_s_per_cpu_s", "x_naive", "peak_rss_mib", "precision", "threads", "workers",
                 "gflop_per_s", "share_of_ceiling", "max_abs_diff_vs_naive", "load_s", "load_avg_before"]
         body.append(markdown_table(rows, cols))
         verdicts = []
@@ -394,10 +450,19 @@ def run_benchmark(args, argv: list[str]) -> None:
                          f"{'met' if hub['x_naive'] >= 3 else 'NOT met'}.",
                          f"- hubert vs naive probabilities: largest difference {diffs['hubert']:.2e} "
                          f"({hub['precision']}; limit {limit:g}): {'ok' if diffs['hubert'] <= limit else 'FAILED'}."]
-        for name in ("hubert-fp32", "hubert-1t"):
+        if "default" in by and "default-novad" in by:
+            cost = by["default-novad"]["rtf"] / by["default"]["rtf"]
+            line = (f"- speech check (Silero VAD, batched, plus trimming): default {by['default']['rtf']}x vs "
+                    f"default-novad {by['default-novad']['rtf']}x real time (wall): {100 * (1 - 1 / cost):.0f}% of the "
+                    "wall time")
+            if "cpu_s" in by["default"] and "cpu_s" in by["default-novad"]:
+                line += (f"; CPU time {by['default']['cpu_s']} s vs {by['default-novad']['cpu_s']} s: "
+                         f"{100 * (by['default']['cpu_s'] / by['default-novad']['cpu_s'] - 1):+.0f}%")
+            verdicts.append(line + ".")
+        for name in ("hubert-bf16", "hubert-1t"):
             if name in diffs:
-                verdicts.append(f"- {name}: {by[name]['x_naive']}x the naive arm; probabilities vs naive: "
-                                f"{diffs[name]:.2e} (limit 1e-3 in fp32).")
+                verdicts.append(f"- {name}: {by[name].get('x_naive', '')}x the naive arm; probabilities vs naive: "
+                                f"{diffs[name]:.2e} (limit 1e-3 in fp32; bf16 is approximate).")
         for name in [n + t for n in ("default",) + STAND_INS for t in ("", "-1t", "-1w")]:
             if name in by:
                 verdicts.append(f"- {name}: {by[name]['rtf']}x real time (target for the default >= 300x): "

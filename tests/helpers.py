@@ -41,6 +41,52 @@ def voice_like(duration_s: float = 1.0, sr: int = 16000, f0: float = 150.0, form
     return wave.astype(np.float32)
 
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "stylecheck" / "examples" / "audio"
+
+
+def speech_like(duration_s: float = 1.0, sr: int = 16000, seed: int = 0) -> np.ndarray:
+    """``duration_s`` of speech (the bundled example utterances, which exist without the shared
+    data), starting at example ``seed`` and continuing through the next ones as needed: input
+    that passes the speech check, where :func:`voice_like` is (rightly) found to be no speech."""
+    import soundfile as sf_
+
+    from stylecheck.audio.load import resample
+
+    files = sorted(EXAMPLES.glob("*/*.flac"))
+    n = int(round(duration_s * sr))
+    parts, have, k = [], 0, seed
+    while have < n:
+        data, rate = sf_.read(str(files[k % len(files)]), dtype="float32")
+        wave = resample(torch.from_numpy(data), rate, sr).numpy()
+        parts.append(wave)
+        have += len(wave)
+        k += 1
+    return np.concatenate(parts)[:n].astype(np.float32)
+
+
+def non_speech(sr: int = 16000, seconds: float = 3.0) -> dict[str, np.ndarray]:
+    """Silence, white and pink noise, a pure tone, a clipped square wave, and 0.4 s of real speech
+    padded with 10 s of silence: what a broken synthesis system emits instead of a voice."""
+    rng = np.random.default_rng(0)
+    n = int(seconds * sr)
+    t = np.arange(n) / sr
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1 / sr)
+    spectrum[1:] /= np.sqrt(freqs[1:])  # 1/f power
+    spectrum[0] = 0
+    pink = np.fft.irfft(spectrum, n)
+    speech = speech_like(2.0, sr)
+    onset = int(0.5 * sr)  # inside the first word of the example utterance
+    return {
+        "silence": np.zeros(n),
+        "white_noise": 0.3 * rng.standard_normal(n),
+        "pink_noise": 0.3 * pink / np.abs(pink).max(),
+        "tone": 0.5 * np.sin(2 * np.pi * 440 * t),
+        "square_clipped": np.clip(3 * np.sign(np.sin(2 * np.pi * 220 * t)), -1, 1) * 0.9,
+        "speech_0.4s_in_10s_silence": np.concatenate([speech[onset : onset + int(0.4 * sr)], np.zeros(10 * sr)]),
+    }
+
+
 def write_wav(path: Path, wave: np.ndarray, sr: int = 16000, **kw) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(str(path), wave, sr, **kw)

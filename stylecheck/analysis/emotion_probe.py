@@ -145,7 +145,9 @@ def score_probe_files(files: pd.DataFrame, model: StyleModel, batch_size: int = 
             except AudioError as exc:
                 errors[i] = exc.reason
         if waves:
-            probs[rows] = model.predict(waves, batch_size=batch_size)
+            # Whole recordings, as the paper's probe (and reports/probe) measured them; the speech
+            # check of `stylecheck score` is not applied here.
+            probs[rows] = model.predict(waves, batch_size=batch_size, speech=None)
         if progress is not None:
             progress(min(start + batch_size, n), n)
     scored = files.reset_index(drop=True).copy()

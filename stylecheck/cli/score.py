@@ -21,7 +21,9 @@ def score(
     batch_size: int = typer.Option(32, help="Files per model call (more keeps the cores busier; memory grows with it)."),
     device: str = typer.Option("auto", help="auto | cpu | cuda"),
     workers: Optional[int] = typer.Option(None, min=1, help="Batches scored side by side (default: one per CPU thread, up to 4; 1 on a GPU)."),
-    precision: str = typer.Option("auto", help="auto (bf16 where the CPU/GPU supports it) | bf16 | fp32"),
+    precision: str = typer.Option("fp32", help="fp32 (default: the same probabilities on every machine) | bf16 (faster on some CPUs/GPUs, approximate: probabilities move by up to ~0.1)"),
+    no_vad: bool = typer.Option(False, "--no-vad", help="Skip the speech check: classify whole files, never report no_speech."),
+    min_speech: float = typer.Option(0.5, "--min-speech", min=0.0, help="Seconds of detected speech a file needs; less is no_speech (0: trim silence but reject nothing)."),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="'speaker': also judge each (system, speaker) once."),
     copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio, "
                                     "so the output folder can be moved or zipped on its own."),
@@ -34,14 +36,14 @@ def score(
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..audio import AudioError
+    from ..audio import AudioError, SpeechSettings
     from ..models import CheckpointError
     from ..scoring import ScoreError, Shard
     from ..scoring.distributed import score_directory_distributed
 
-    bf16 = {"auto": None, "bf16": True, "fp32": False}.get(precision)
-    if precision not in ("auto", "bf16", "fp32"):
-        fail(f"--precision must be auto, bf16 or fp32, not {precision!r}")
+    if precision not in ("bf16", "fp32"):
+        fail(f"--precision must be fp32 or bf16, not {precision!r}")
+    speech = None if no_vad else SpeechSettings(min_speech_s=min_speech)
     if group_by not in (None, "speaker"):
         fail(f"--group-by supports 'speaker' only, not {group_by!r}")
     # The bar appears when scoring starts, so a usage error found before is the only output.
@@ -59,9 +61,9 @@ def score(
         scores = score_directory_distributed(
             out, audio_dir=audio_dir, expected=expected, model=model, force=force,
             shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
-            device=device, bf16=bf16, group_by_speaker=group_by == "speaker",
+            device=device, bf16=precision == "bf16", group_by_speaker=group_by == "speaker",
             progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
-            copy_audio=copy_audio,
+            copy_audio=copy_audio, speech=speech,
         )
     except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
         bar.stop()

@@ -1,7 +1,9 @@
 """``StyleModel``: a frozen backbone plus a trained head, from a checkpoint folder to probabilities.
 
 Inference path (shared by ``predict``, scoring, evaluation and the probes):
-wave -> segments of at most ``segment_s`` -> backbone frames (concatenated) -> windows of
+[speech check: :meth:`StyleModel.select_speech` finds speech with the VAD, rejects a file with
+less than the minimum, and trims leading and trailing non-speech; ``predict`` and scoring both
+go through it] -> wave -> segments of at most ``segment_s`` -> backbone frames (concatenated) -> windows of
 ``window_s`` worth of frames -> head logits per window -> calibrated probabilities -> one
 probability per label per file, the window probabilities averaged with weights from
 :func:`stylecheck.audio.inference_windows`. Training crops the same frame sequences, so the head
@@ -19,10 +21,33 @@ import torch
 
 from ..audio import AudioError, inference_windows, load_audio, pad_batch
 from ..audio.load import resample
+from ..audio.vad import SpeechDetector, SpeechSettings
 from ..features import Backbone, build_backbone
 from ..labels import LabelSet
 from .checkpoint import build_head, load_checkpoint, save_checkpoint
 from .config import ModelConfig
+
+
+#: The speech check ``predict`` and ``stylecheck score`` use unless told otherwise.
+DEFAULT_SPEECH = SpeechSettings()
+
+
+class NoSpeechError(AudioError):
+    """The voice-activity detector found less speech than the minimum: no style can be judged."""
+
+    def __init__(self, path, speech_s: float, settings: SpeechSettings):
+        self.speech_s = float(speech_s)
+        super().__init__(path, f"no speech: {speech_s:.2f} s of speech detected "
+                               f"(minimum {settings.min_speech_s:g} s)")
+
+
+@dataclass
+class SpeechCut:
+    """One wave after the speech check: the samples to classify, or why there are none."""
+
+    wave: torch.Tensor | None  # None: no_speech
+    speech_s: float  # seconds of detected speech (NaN when the check is off)
+    error: NoSpeechError | None
 
 
 def frame_window(backbone: Backbone, window_s: float) -> int:
@@ -201,6 +226,33 @@ class StyleModel:
             self._check_wave(wave, names[i] if names is not None else f"<input {i}>")
         return self.probabilities_from_frames(self.frames(waves))
 
+    def select_speech(self, waves: Sequence[torch.Tensor], speech: SpeechSettings | None = DEFAULT_SPEECH,
+                      names: Sequence[str] | None = None) -> list[SpeechCut]:
+        """The speech check, on every wave at once (the detector is batched across files, and a
+        file's regions do not depend on the others). ``speech=None`` skips it: whole waves.
+
+        A wave with less than ``speech.min_speech_s`` of detected speech gets a
+        :class:`NoSpeechError`; otherwise, with ``speech.trim``, the span from its first speech
+        to its last (padded by ``speech.pad_s``) is kept. Always fp32, whatever the precision
+        of the classifier, so the regions never depend on it."""
+        for i, wave in enumerate(waves):
+            self._check_wave(wave, names[i] if names is not None else f"<input {i}>")
+        if speech is None:
+            return [SpeechCut(w, float("nan"), None) for w in waves]
+        with torch.autocast(self.device.type, enabled=False):
+            found = SpeechDetector(speech).detect([w.cpu() for w in waves], self.sample_rate)
+        out = []
+        for i, (wave, regions) in enumerate(zip(waves, found)):
+            if regions.speech_s < speech.min_speech_s:
+                name = names[i] if names is not None else f"<input {i}>"
+                out.append(SpeechCut(None, regions.speech_s, NoSpeechError(name, regions.speech_s, speech)))
+                continue
+            if speech.trim and regions.regions:
+                start, end = regions.span(speech.pad_s)
+                wave = wave[start:end]
+            out.append(SpeechCut(wave, regions.speech_s, None))
+        return out
+
     def _check_wave(self, wave: torch.Tensor, name: str) -> None:
         if wave.ndim != 1:
             raise AudioError(name, f"expected a 1-D mono wave, got shape {tuple(wave.shape)}")
@@ -219,15 +271,23 @@ class StyleModel:
             return resample(torch.as_tensor(np.asarray(wave, dtype=np.float32)), int(sr), self.sample_rate)
         return torch.as_tensor(np.asarray(item, dtype=np.float32))
 
-    def predict(self, inputs: Iterable, batch_size: int = 16) -> np.ndarray:
+    def predict(self, inputs: Iterable, batch_size: int = 16,
+                speech: SpeechSettings | None = DEFAULT_SPEECH) -> np.ndarray:
         """Probabilities ``[N, K]`` (columns in ``self.labels`` order) for paths, arrays at the
-        model's rate, or ``(array, sample_rate)`` pairs. A bad file raises :class:`AudioError`."""
+        model's rate, or ``(array, sample_rate)`` pairs. A bad file raises :class:`AudioError`;
+        one with less speech than ``speech.min_speech_s`` raises :class:`NoSpeechError` (an
+        AudioError). Files are classified from their speech, exactly as ``stylecheck score``
+        does with the same settings; ``speech=None`` classifies whole waves without the check."""
         items = list(inputs)
         rows = []
         for s in range(0, len(items), batch_size):
             chunk = items[s : s + batch_size]
             names = [str(x) if isinstance(x, (str, os.PathLike)) else f"<input {s + i}>" for i, x in enumerate(chunk)]
-            rows.append(self.predict_waves([self.load(x) for x in chunk], names=names))
+            cuts = self.select_speech([self.load(x) for x in chunk], speech, names)
+            for cut in cuts:
+                if cut.error is not None:
+                    raise cut.error
+            rows.append(self.predict_waves([c.wave for c in cuts], names=names))
         return np.concatenate(rows, 0) if rows else np.zeros((0, len(self.labels)))
 
     def decide(self, probs: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
     frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in shard_files]
     scores = pd.concat(frames, ignore_index=True)
     for col in scores.columns:
-        if col.startswith("p_") or col == "duration_s":
+        if col.startswith("p_") or col in ("duration_s", "speech_s"):
             scores[col] = pd.to_numeric(scores[col].replace("", np.nan))
     dup = scores["file"][scores["file"].duplicated()].tolist()
     if dup:
@@ -46,6 +46,10 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
     out = Path(out_dir)
     metas = [json.loads(f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).read_text())
              for f in shard_files if f.with_name(f.name.replace("scores.", "run.").replace(".csv", ".json")).is_file()]
+    keys = {m.get("resume_key") for m in metas}
+    if len(keys) > 1:
+        raise ScoreError("shards were scored with different settings (model, precision or speech check; "
+                         "see run.shard-*.json 'resume_key'): rescore them with the same options")
     if metas and "source" in scores.columns:
         # A source may have been scored in another shard than the files made from it.
         scores = attach_source_labels(scores, LabelSet.from_dict(metas[0]["model"]["label_set"]))

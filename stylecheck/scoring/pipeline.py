@@ -1,5 +1,5 @@
-"""Scoring files with a model: decoding in a background thread, batched inference, one result
-per file (probabilities or the reason it failed)."""
+"""Scoring files with a model: decoding in a background thread, batched inference (speech check,
+then the classifier), one result per file (probabilities, or no_speech, or the reason it failed)."""
 from __future__ import annotations
 
 from collections import deque
@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-import numpy as np
 import torch
 
-from ..audio import AudioError, load_audio
-from ..models.style_model import StyleModel
+from ..audio import AudioError, SpeechSettings, load_audio
+from ..models.style_model import DEFAULT_SPEECH, StyleModel
 
 
 @dataclass
 class FileResult:
     file: str
-    status: str  # ok | error
+    status: str  # ok | no_speech | error
     error: str
     duration_s: float
     probs: list[float] | None
+    speech_s: float = float("nan")  # detected speech; NaN when the check is off or the file failed
 
 
 def _decode(path: Path, sample_rate: int) -> torch.Tensor | AudioError:
@@ -59,18 +59,29 @@ def _torch_threads(n: int):
         torch.set_num_threads(before)
 
 
+def uses_bf16(model: StyleModel, bf16: bool) -> bool:
+    """Whether scoring really runs the classifier in bf16: only when asked, and only on a CPU or
+    a CUDA GPU (autocast has no bf16 elsewhere)."""
+    return bool(bf16) and model.device.type in ("cpu", "cuda")
+
+
 def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size: int = 32,
                 bf16: bool = False, on_batch: Callable[[list[FileResult]], None] | None = None,
-                prefetch: int = 2, workers: int | None = None) -> Iterator[list[FileResult]]:
+                prefetch: int = 2, workers: int | None = None,
+                speech: SpeechSettings | None = DEFAULT_SPEECH) -> Iterator[list[FileResult]]:
     """Yield results batch by batch, in the order of ``files``.
 
     Decoding and resampling run in a background thread, ``prefetch`` batches ahead. ``workers``
     batches are scored at once, each in its own thread (default: :func:`default_workers`); the
     torch threads are shared out between them for the duration. Every batch is computed the same
-    way whatever the number of workers, so results do not depend on it."""
+    way whatever the number of workers, so results do not depend on it. Each batch goes through
+    :meth:`StyleModel.select_speech` (``speech``; ``None`` skips the check) and then the
+    classifier, the same path as :meth:`StyleModel.predict`. ``bf16`` runs the classifier (not
+    the speech check) in bfloat16: faster on some CPUs, approximate (probabilities move by up
+    to ~0.1)."""
     sr = model.sample_rate
     batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
-    use_bf16 = bf16 and model.device.type in ("cpu", "cuda")
+    use_bf16 = uses_bf16(model, bf16)
     workers = max(1, min(default_workers(model) if workers is None else int(workers), max(1, len(batches))))
     threads = max(1, torch.get_num_threads() // workers) if workers > 1 else torch.get_num_threads()
 
@@ -81,7 +92,7 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
 
     def infer(decoding: Future):
         torch.set_num_threads(threads)  # this worker thread's own OpenMP team size
-        return _infer(model, decoding.result(), sr, use_bf16)
+        return _infer(model, decoding.result(), sr, use_bf16, speech)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decode") as decode_pool, \
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="infer") as infer_pool, \
@@ -109,7 +120,7 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
             yield results
 
 
-def _infer(model: StyleModel, decoded, sr: int, bf16: bool) -> list[FileResult]:
+def _infer(model: StyleModel, decoded, sr: int, bf16: bool, speech: SpeechSettings | None) -> list[FileResult]:
     good = [(k, w) for k, w in decoded if isinstance(w, torch.Tensor)]
     out: dict[str, FileResult] = {}
     for k, w in decoded:
@@ -117,27 +128,40 @@ def _infer(model: StyleModel, decoded, sr: int, bf16: bool) -> list[FileResult]:
             out[k] = FileResult(k, "error", w.reason, float("nan"), None)
     if good:
         try:
-            probs = _predict(model, [w for _, w in good], bf16)
-            for (k, w), p in zip(good, probs):
-                out[k] = FileResult(k, "ok", "", w.shape[-1] / sr, [float(x) for x in p])
+            out.update(_score(model, good, sr, bf16, speech))
         except Exception:
             # Isolate the file that breaks the batch; the others still get scored.
             for k, w in good:
                 try:
-                    p = _predict(model, [w], bf16)[0]
-                    out[k] = FileResult(k, "ok", "", w.shape[-1] / sr, [float(x) for x in p])
+                    out.update(_score(model, [(k, w)], sr, bf16, speech))
                 except Exception as exc:
                     out[k] = FileResult(k, "error", f"model failed: {type(exc).__name__}: {exc}", w.shape[-1] / sr, None)
     return [out[k] for k, _ in decoded]
 
 
-def _predict(model: StyleModel, waves, bf16: bool) -> np.ndarray:
-    with torch.inference_mode(), torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
-        return model.predict_waves(waves)
+def _score(model: StyleModel, items: list[tuple[str, torch.Tensor]], sr: int, bf16: bool,
+           speech: SpeechSettings | None) -> dict[str, FileResult]:
+    with torch.inference_mode():
+        cuts = model.select_speech([w for _, w in items], speech, names=[k for k, _ in items])
+    out: dict[str, FileResult] = {}
+    speaking = []
+    for (k, w), cut in zip(items, cuts):
+        if cut.error is not None:
+            out[k] = FileResult(k, "no_speech", cut.error.reason, w.shape[-1] / sr, None, cut.speech_s)
+        else:
+            speaking.append((k, w, cut))
+    if speaking:
+        with torch.inference_mode(), torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
+            probs = model.predict_waves([c.wave for _, _, c in speaking], names=[k for k, _, _ in speaking])
+        for (k, w, cut), p in zip(speaking, probs):
+            out[k] = FileResult(k, "ok", "", w.shape[-1] / sr, [float(x) for x in p], cut.speech_s)
+    return out
 
 
 def bf16_supported() -> bool:
-    """True where bf16 matrix products are native (AVX-512 BF16 / AMX on CPU, or a CUDA GPU)."""
+    """True where bf16 matrix products are native (AVX-512 BF16 / AMX on CPU, or a CUDA GPU).
+    Reported by the benchmarks only: it never picks the precision (fp32 unless asked), so a
+    result does not depend on the machine."""
     if torch.cuda.is_available():
         return torch.cuda.is_bf16_supported()
     try:
@@ -153,6 +177,22 @@ def content_hash(path: Path) -> str:
     return file_hash(path)
 
 
+def result_settings(model: StyleModel, bf16: bool, speech: SpeechSettings | None) -> dict:
+    """Everything besides the audio that changes a file's probabilities: the model (config and
+    weights), the classifier's precision, the speech check and the window settings."""
+    return {"model": model_fingerprint(model), "precision": "bf16" if uses_bf16(model, bf16) else "fp32",
+            "speech": None if speech is None else speech.to_dict(),
+            "window_s": float(model.config.window_s), "segment_s": float(model.config.segment_s)}
+
+
+def result_key(settings: dict) -> str:
+    """The resume key of :func:`result_settings`: a result is reused only under the same key."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def model_fingerprint(model: StyleModel) -> str:
     """Identifies the model for resume: a different model or weights file rescored everything."""
     import hashlib
@@ -164,4 +204,5 @@ def model_fingerprint(model: StyleModel) -> str:
     return h.hexdigest()[:16]
 
 
-__all__ = ["FileResult", "bf16_supported", "content_hash", "default_workers", "model_fingerprint", "score_files"]
+__all__ = ["FileResult", "bf16_supported", "content_hash", "default_workers", "model_fingerprint", "result_key",
+           "result_settings", "score_files", "uses_bf16"]

@@ -2,8 +2,9 @@
 
 One row per input, always: every audio file found under the folder and every file listed in
 STYLES.csv appears exactly once in ``scores.csv`` with a status (``ok``, ``error``, ``missing``:
-listed but absent, ``unlisted``: found but not listed, still scored, ``bad_row``: its STYLES.csv
-row could not be read and was skipped with ``skip_bad_rows``).
+listed but absent, ``unlisted``: found but not listed, still scored, ``no_speech``: the voice
+activity detector found less speech than the minimum, so no style is judged, ``bad_row``: its
+STYLES.csv row could not be read and was skipped with ``skip_bad_rows``).
 
 Usage errors are raised as :class:`ScoreError` (or the model's ``CheckpointError``) before anything
 is written or scored: an ``--out`` that is a file, a CUDA device that is not there, no audio in
@@ -23,10 +24,10 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.adherence import UNCERTAIN, decide_category
-from ..audio import AUDIO_EXTENSIONS, find_audio_files
+from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
-from ..models.style_model import StyleModel
-from .pipeline import FileResult, bf16_supported, content_hash, model_fingerprint, score_files
+from ..models.style_model import DEFAULT_SPEECH, StyleModel
+from .pipeline import FileResult, content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
 from .sources import ROLE_OUTPUT, ROLE_SOURCE, attach_source_labels, source_key, source_path
 
@@ -207,29 +208,32 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     label_set = model.label_set
     thr = dict(zip(labels, model.thresholds))
     out = items.copy()
-    status, error, duration = [], [], []
+    status, error, duration, speech_s = [], [], [], []
     probs = np.full((len(out), len(labels)), np.nan)
     for i, rec in enumerate(out.to_dict("records")):
         r = results.get(rec["file"])
         if rec["status"] == "missing":
-            status.append("missing"), duration.append(np.nan)
+            status.append("missing"), duration.append(np.nan), speech_s.append(np.nan)
             error.append("source listed in STYLES.csv but not found" if rec.get("role") == ROLE_SOURCE
                          else "listed in STYLES.csv but not found")
             continue
         if rec["status"] == "bad_row":
-            status.append("bad_row"), error.append(rec["error"]), duration.append(np.nan)
+            status.append("bad_row"), error.append(rec["error"]), duration.append(np.nan), speech_s.append(np.nan)
             continue
         if r is None:
             status.append("error"), error.append("not scored (run interrupted?)"), duration.append(np.nan)
+            speech_s.append(np.nan)
             continue
         if r["status"] == "ok":
             status.append("unlisted" if rec["status"] == "unlisted" else "ok")
             error.append("")
             probs[i] = r["probs"]
         else:
-            status.append("error"), error.append(r["error"])
+            status.append("no_speech" if r["status"] == "no_speech" else "error"), error.append(r["error"])
         duration.append(r.get("duration_s", np.nan))
-    out["status"], out["error"], out["duration_s"] = status, error, duration
+        s_ = r.get("speech_s")
+        speech_s.append(np.nan if s_ is None else s_)
+    out["status"], out["error"], out["duration_s"], out["speech_s"] = status, error, duration, speech_s
     for j, lab in enumerate(labels):
         out[f"p_{lab}"] = probs[:, j]
     for cat, cat_labels in label_set.categories.items():
@@ -249,7 +253,7 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     # ``uncertain`` verdict names no label), never from every label above its threshold.
     verdicts = out[[f"predicted_{cat}" for cat in label_set.categories]].to_numpy()
     out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
-    lead = ["file", "system", "speaker", "status", "error", "duration_s", "prompt"]
+    lead = ["file", "system", "speaker", "status", "error", "duration_s", "speech_s", "prompt"]
     rest = [f"p_{lab}" for lab in labels] + ["predicted", "expected"]
     cats = [f"{k}_{cat}" for cat in label_set.categories for k in ("expected", "predicted", "match")]
     if "source" not in out:
@@ -263,21 +267,28 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
 def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | None = None,
                     model: StyleModel | str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None,
                     force: bool = False, shard: Shard | None = None, batch_size: int = 32, device: str = "cpu",
-                    bf16: bool | None = None, group_by_speaker: bool = False, write_summary: bool = True,
+                    bf16: bool = False, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
                     workers: int | None = None, copy_audio: bool = False, skip_bad_rows: bool = False,
-                    count_failed: bool = True) -> pd.DataFrame:
+                    count_failed: bool = True, speech: SpeechSettings | None = DEFAULT_SPEECH) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
-    With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced (a rerun skips
-    files already scored by the same model, unless ``force``) and the outputs are written there:
-    ``scores.csv``, ``summary.csv``/``summary.md``, plots, ``report.html``, ``run.json``.
-    ``workers`` batches are scored side by side (default: one per CPU thread, up to 4; 1 on a
-    GPU); results do not depend on it. ``copy_audio`` copies the audio the report plays into
-    ``out_dir/audio``, so the output folder can be moved or zipped on its own. ``skip_bad_rows``
-    scores the usable rows of a STYLES.csv with bad ones and lists those as ``bad_row``;
-    ``count_failed`` (default) counts listed files that could not be judged as not adhering in
-    the summary, False rates judged files only.
+    With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced and the
+    outputs are written there: ``scores.csv``, ``summary.csv``/``summary.md``, plots,
+    ``report.html``, ``run.json``. A rerun skips a file only when its content and everything that
+    changes its probabilities (model and weights, precision, speech settings, window settings:
+    :func:`~stylecheck.scoring.pipeline.result_settings`) are the same; otherwise, or with
+    ``force``, it is rescored. ``workers`` batches are scored side by side (default: one per CPU
+    thread, up to 4; 1 on a GPU); results do not depend on it, nor on ``batch_size``.
+    ``copy_audio`` copies the audio the report plays into ``out_dir/audio``, so the output folder
+    can be moved or zipped on its own. ``skip_bad_rows`` scores the usable rows of a STYLES.csv
+    with bad ones and lists those as ``bad_row``; ``count_failed`` (default) counts listed files
+    that could not be judged as not adhering in the summary, False rates judged files only.
+
+    ``speech``: the speech check (default :data:`~stylecheck.models.style_model.DEFAULT_SPEECH`:
+    Silero VAD, at least 0.5 s of speech, leading and trailing non-speech trimmed); ``None``
+    classifies whole files without it. ``bf16``: the classifier in bfloat16, approximate; the
+    default fp32 gives the same probabilities on every machine.
     """
     from .. import load_model
 
@@ -291,8 +302,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     items = plan_items(audio_dir, expected_df, found, bad_rows)
     shard = shard or Shard(0, 1)
     mine = pd.DataFrame(shard.take(items.to_dict("records")), columns=items.columns)
-    use_bf16 = bf16_supported() if bf16 is None else bf16
-    fingerprint = model_fingerprint(model)
+    use_bf16 = uses_bf16(model, bf16)
+    settings = result_settings(model, use_bf16, speech)
+    key = result_key(settings)
 
     log = ResultsLog(Path(out_dir) / f"results{shard.suffix}.jsonl") if out_dir is not None else None
     done: dict[str, dict] = {}
@@ -300,7 +312,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         if force:
             log.reset()
         else:
-            done = {f: r for f, r in log.read().items() if r.get("model") == fingerprint}
+            # Only results computed under the same settings are reused: another model, precision
+            # or speech check rescores the file (its new record then wins in the log).
+            done = {f: r for f, r in log.read().items() if r.get("key") == key}
     todo: list[tuple[str, Path]] = []
     hashes: dict[str, str] = {}
     for rec in mine.to_dict("records"):
@@ -320,9 +334,10 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     n_total, n_done = len(todo), 0
     audio_seconds = 0.0
     try:
-        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers):
+        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers, speech=speech):
             recs = [{"file": r.file, "status": r.status, "error": r.error, "duration_s": r.duration_s,
-                     "probs": r.probs, "hash": hashes.get(r.file, ""), "model": fingerprint} for r in batch]
+                     "speech_s": r.speech_s, "probs": r.probs, "hash": hashes.get(r.file, ""),
+                     "model": settings["model"], "key": key} for r in batch]
             if log is not None:
                 log.append(recs)
             for rec in recs:
@@ -338,7 +353,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     if out_dir is not None:
         out = Path(out_dir)
         write_csv(out / f"scores{shard.suffix}.csv", scores)
-        meta = run_metadata(model, audio_dir, expected, use_bf16, scores)
+        meta = run_metadata(model, audio_dir, expected, settings, key, scores)
         meta["count_failed"] = bool(count_failed)
         meta["skip_bad_rows"] = bool(skip_bad_rows)
         if write_summary and shard.count == 1:
@@ -352,7 +367,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     return scores
 
 
-def run_metadata(model: StyleModel, audio_dir: Path, expected, bf16: bool, scores: pd.DataFrame) -> dict:
+def run_metadata(model: StyleModel, audio_dir: Path, expected, settings: dict, key: str, scores: pd.DataFrame) -> dict:
+    """What the run used: ``precision``, ``speech`` and ``window`` are the settings every result
+    in ``scores.csv`` was computed with (``resume_key`` is their hash in ``results.jsonl``)."""
     return {
         "stylecheck_version": __version__,
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -362,6 +379,9 @@ def run_metadata(model: StyleModel, audio_dir: Path, expected, bf16: bool, score
                   "reliability": model.config.reliability},
         "audio_dir": str(audio_dir.resolve()),
         "expected": str(expected) if expected is not None else None,
-        "device": str(model.device), "precision": "bf16" if bf16 else "fp32",
+        "device": str(model.device), "precision": settings["precision"],
+        "speech": settings["speech"],
+        "window": {"window_s": settings["window_s"], "segment_s": settings["segment_s"]},
+        "model_fingerprint": settings["model"], "resume_key": key,
         "counts": scores["status"].value_counts().to_dict(),
     }

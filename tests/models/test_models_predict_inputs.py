@@ -7,7 +7,7 @@ import pytest
 import soundfile as sf
 import torch
 
-from helpers import voice_like, write_wav
+from helpers import speech_like, voice_like, write_wav
 from stylecheck.audio import AudioError, load_audio
 from stylecheck.models import StyleModel
 
@@ -18,8 +18,8 @@ def model(tiny_model_dir) -> StyleModel:
 
 
 def test_paths_arrays_and_pairs_agree(model, tmp_path):
-    wave16 = voice_like(1.5, seed=1)
-    wave48 = voice_like(1.5, sr=48000, seed=1)
+    wave16 = speech_like(1.5, seed=1)
+    wave48 = speech_like(1.5, sr=48000, seed=1)
     path = write_wav(tmp_path / "a.wav", wave48, 48000, subtype="FLOAT")  # lossless: same samples as the array
     by_path = model.predict([path])
     by_pair = model.predict([(wave48, 48000)])
@@ -64,7 +64,7 @@ def test_infinite_samples_in_a_pair_are_caught_after_resampling(model):
 
 
 def test_stereo_file_is_scored_as_its_downmix(model, tmp_path):
-    left, right = voice_like(1.2, seed=1), voice_like(1.2, f0=210, seed=2)
+    left, right = speech_like(1.2, seed=1), speech_like(1.2, seed=2)
     stereo = tmp_path / "stereo.wav"
     sf.write(str(stereo), np.stack([left, right], 1), 16000, subtype="FLOAT")
     np.testing.assert_allclose(model.predict([stereo]), model.predict([(left + right) / 2]), atol=1e-6, rtol=0)

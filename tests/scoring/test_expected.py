@@ -158,7 +158,9 @@ def test_header_only_gives_an_empty_table(tmp_path):
 
 _NAME_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\")
 _SEGMENT = st.text(_NAME_CHARS, min_size=1, max_size=8).map(str.strip).filter(lambda s: s not in ("", ".", ".."))
-_FILE = st.lists(_SEGMENT, min_size=1, max_size=3).map("/".join)
+# A first segment like "C:" reads as a Windows drive, i.e. an absolute path (refused by design).
+_FILE = st.lists(_SEGMENT, min_size=1, max_size=3).map("/".join).filter(
+    lambda f: not (len(f) >= 2 and f[1] == ":" and f[0].isascii() and f[0].isalpha()))
 _LABELS = st.lists(st.sampled_from(list(PAPER_LABELS.categories)), unique=True, max_size=4).flatmap(
     lambda cats: st.tuples(*(st.sampled_from(PAPER_LABELS.categories[c]) for c in cats)))
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from helpers import voice_like, write_wav
+from helpers import speech_like, voice_like, write_wav
 
 import stylecheck.cli  # noqa: F401  (registers the commands)
 from stylecheck.cli import app
@@ -27,17 +27,17 @@ def fixture_folder(tmp_path_factory):
     """Two systems; a good file of each kind plus each bad case the issue lists."""
     root = tmp_path_factory.mktemp("score")
     a = root / "audio"
-    write_wav(a / "sysA/u1.wav", voice_like(2.0, f0=120))
-    write_wav(a / "sysB/u1.wav", voice_like(1.5, f0=220, seed=1))
-    write_wav(a / "sysA/u2.flac", voice_like(2.5, 22050, f0=140, seed=2), 22050)
-    write_wav(a / "sysB/u2.wav", voice_like(2.5, f0=200, seed=3))
+    write_wav(a / "sysA/u1.wav", speech_like(2.0))
+    write_wav(a / "sysB/u1.wav", speech_like(1.5, seed=5))
+    write_wav(a / "sysA/u2.flac", speech_like(2.5, 22050, seed=2), 22050)
+    write_wav(a / "sysB/u2.wav", speech_like(2.5, seed=10))
     write_wav(a / "sysA/tiny.wav", voice_like(0.1))
     (a / "sysB/fake.wav").write_bytes(b"this is not audio at all" * 10)
     (a / "sysA/empty.wav").write_bytes(b"")
-    stereo = np.stack([voice_like(3, 48000, seed=4), voice_like(3, 48000, f0=200, seed=5)], 1)
+    stereo = np.stack([speech_like(3, 48000, seed=4), speech_like(3, 48000, seed=9)], 1)
     write_wav(a / "sysB/stereo.wav", stereo, 48000)
-    write_wav(a / "sysA/long.wav", voice_like(180.0, f0=110, seed=6))
-    write_wav(a / "sysB/unlisted.wav", voice_like(1.0, seed=7))
+    write_wav(a / "sysA/long.wav", speech_like(180.0, seed=6))
+    write_wav(a / "sysB/unlisted.wav", speech_like(1.0, seed=7))
     styles = root / "styles.csv"
     styles.write_text(
         "file,styles,prompt\n"
@@ -204,7 +204,7 @@ def test_torchrun_two_processes_equal_a_plain_run(fixture_folder, tiny_model_dir
 def test_sigkill_midway_then_resume_gives_the_same_scores(tmp_path, tiny_model_dir):
     audio = tmp_path / "audio"
     for i in range(60):
-        write_wav(audio / f"f{i:03d}.wav", voice_like(4.0, f0=100 + 3 * i, seed=i))
+        write_wav(audio / f"f{i:03d}.wav", speech_like(4.0, seed=i))
     ref = tmp_path / "ref"
     score_directory(audio, None, tiny_model_dir, ref, batch_size=1)
     out = tmp_path / "killed"

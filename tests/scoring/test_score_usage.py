@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from helpers import voice_like, write_wav
+from helpers import speech_like, write_wav
 
 import stylecheck
 import stylecheck.cli  # noqa: F401  (registers the commands)
@@ -25,7 +25,7 @@ def small_folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("usage")
     audio = root / "audio"
     for i in range(3):
-        write_wav(audio / f"a{i}.wav", voice_like(1.0, f0=120 + 20 * i, seed=i))
+        write_wav(audio / f"a{i}.wav", speech_like(1.0, seed=i))
     return audio
 
 
@@ -178,9 +178,9 @@ def vc_folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("vc")
     audio = root / "demo"
     for i in range(3):
-        write_wav(audio / f"source/p{i}.wav", voice_like(1.0, f0=110, seed=10 + i))
+        write_wav(audio / f"source/p{i}.wav", speech_like(1.0, seed=10 + i))
         for j, system in enumerate(("vc_a", "vc_b")):
-            write_wav(audio / f"{system}/p{i}.wav", voice_like(1.0, f0=200 + 10 * j, seed=20 + 3 * j + i))
+            write_wav(audio / f"{system}/p{i}.wav", speech_like(1.0, seed=20 + 3 * j + i))
     plain = root / "styles.csv"
     plain.write_text("file,styles\n" + "".join(f"{s}/p{i}.wav,Female;Adult\n" for s in ("vc_a", "vc_b")
                                                    for i in range(3)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import voice_like, write_wav
+from helpers import speech_like, write_wav
 from stylecheck.scoring import Shard, merge_score_parts, score_directory
 from stylecheck.scoring.sources import source_key
 
@@ -15,12 +15,12 @@ LABEL_COLUMNS = ["p_Female", "p_Male", "predicted_gender", "predicted_age"]
 def vc_folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("vc")
     audio = root / "audio"
-    outside = write_wav(root / "elsewhere" / "ref.wav", voice_like(1.5, f0=210, seed=9))
-    write_wav(audio / "src" / "s1.wav", voice_like(1.5, f0=110, seed=1))
+    outside = write_wav(root / "elsewhere" / "ref.wav", speech_like(1.5, seed=9))
+    write_wav(audio / "src" / "s1.wav", speech_like(1.5, seed=1))
     for system in ("sysA", "sysB"):
-        write_wav(audio / system / "u1.wav", voice_like(1.2, f0=130, seed=2))
-        write_wav(audio / system / "u2.wav", voice_like(1.2, f0=190, seed=3))
-        write_wav(audio / system / "u3.wav", voice_like(1.2, f0=150, seed=4))
+        write_wav(audio / system / "u1.wav", speech_like(1.2, seed=2))
+        write_wav(audio / system / "u2.wav", speech_like(1.2, seed=3))
+        write_wav(audio / system / "u3.wav", speech_like(1.2, seed=4))
     styles = root / "styles.csv"
     styles.write_text("file,styles,source\n"
                       "sysA/u1.wav,Female,src/s1.wav\n"
