@@ -24,7 +24,7 @@ class CheckpointError(Exception):
     """A model folder that is missing, corrupt or of another format; names the folder and why."""
 
 
-ARCHITECTURES = ("speechmlc", "resnet34")
+ARCHITECTURES = ("speechmlc", "resnet34", "linear")
 
 
 def build_head(config: ModelConfig) -> torch.nn.Module:
@@ -37,7 +37,11 @@ def build_head(config: ModelConfig) -> torch.nn.Module:
         from .resnet import ResNet34
 
         return ResNet34(config.input_dim, n_labels, **config.arch_params)
-    raise CheckpointError(f"unknown architecture {config.arch!r} (speechmlc or resnet34)")
+    if config.arch == "linear":
+        from .linear import CategoryLinear
+
+        return CategoryLinear(config.input_dim, config.label_set, **config.arch_params)
+    raise CheckpointError(f"unknown architecture {config.arch!r} ({', '.join(ARCHITECTURES)})")
 
 
 def resolve_model_dir(name_or_path: str | os.PathLike) -> Path:
@@ -96,6 +100,9 @@ def _check_config(config: ModelConfig) -> None:
     for key in ("scale", "bias"):
         if config.calibration is not None and len(config.calibration.get(key, ())) != n_labels:
             raise ValueError(f"calibration {key!r} must have one value per label ({n_labels})")
+    from .decision import check_decision
+
+    check_decision(config.decision)
 
 
 def save_checkpoint(folder: str | os.PathLike, config: ModelConfig, head: torch.nn.Module) -> Path:

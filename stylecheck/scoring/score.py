@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..analysis.adherence import decide_category
 from ..audio import find_audio_files
 from ..io import write_csv, write_json
+from ..models.decision import UNCERTAIN, decide_categories
 from ..models.style_model import StyleModel
 from .pipeline import FileResult, bf16_supported, content_hash, model_fingerprint, score_files
 from .results_log import ResultsLog
@@ -102,7 +102,6 @@ def load_expected(expected_csv: Path | None, model: StyleModel) -> pd.DataFrame 
 def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleModel) -> pd.DataFrame:
     labels = model.labels
     label_set = model.label_set
-    thr = dict(zip(labels, model.thresholds))
     out = items.copy()
     status, error, duration = [], [], []
     probs = np.full((len(out), len(labels)), np.nan)
@@ -124,16 +123,19 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     out["status"], out["error"], out["duration_s"] = status, error, duration
     for j, lab in enumerate(labels):
         out[f"p_{lab}"] = probs[:, j]
-    out["predicted"] = [";".join(lab for j, lab in enumerate(labels) if p[j] >= thr[lab]) if np.isfinite(p).all() else ""
-                        for p in probs]
-    for cat, cat_labels in label_set.categories.items():
+    # One answer per category from the model's decision rule (stylecheck.models.decision):
+    # a label, "uncertain", or "" when nothing was judged.
+    answers = decide_categories(probs, model.config)
+    for cat in label_set.categories:
         col = f"expected_{cat}"
         if col not in out:
             out[col] = ""
         out[col] = out[col].fillna("").astype(str)
-        pred = []
-        for p in probs:
-            pred.append(decide_category(dict(zip(labels, p)), cat_labels, thr) if np.isfinite(p).all() else "")
+    out["predicted"] = [";".join(answers[cat][i] for cat in label_set.categories
+                                 if answers[cat][i] not in ("", UNCERTAIN)) for i in range(len(out))]
+    for cat in label_set.categories:
+        col = f"expected_{cat}"
+        pred = answers[cat]
         out[f"predicted_{cat}"] = pred
         match = []
         for e, pr, p in zip(out[col], pred, probs):
