@@ -27,8 +27,6 @@ from sklearn.model_selection import GroupKFold
 
 from ..labels import LabelSet
 from ..models.decision import UNCERTAIN, decide_categories, decisions_matrix
-from .bootstrap import bootstrap
-from .metrics import f1_table
 from .protocol_data import ProtocolData
 
 
@@ -86,45 +84,96 @@ def run_candidate(data: ProtocolData, candidate: Candidate, splits) -> tuple[np.
     return probs, answers
 
 
+def _cluster_resamples(speakers: np.ndarray, n_resamples: int, seed: int = 0):
+    """Cluster ids per row, and ``[B, n_clusters]`` counts of each speaker in every bootstrap draw."""
+    _, cluster = np.unique(speakers, return_inverse=True)
+    n_c = int(cluster.max()) + 1 if len(cluster) else 0
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, n_c, (n_resamples, n_c))
+    counts = np.zeros((n_resamples, n_c))
+    np.add.at(counts, (np.repeat(np.arange(n_resamples), n_c), picks.ravel()), 1.0)
+    return cluster, n_c, counts
+
+
+def _f1(tp, fp, fn):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = 2 * tp / (2 * tp + fp + fn)
+    return np.where(tp + fn > 0, np.nan_to_num(f1, nan=0.0), np.nan)
+
+
+def _interval(stats: np.ndarray) -> tuple[float, float]:
+    stats = stats[np.isfinite(stats)]
+    if stats.size == 0:
+        return float("nan"), float("nan")
+    lo, hi = np.quantile(stats, [0.025, 0.975])
+    return float(lo), float(hi)
+
+
 def score_answers(data: ProtocolData, rows: np.ndarray, answers: dict[str, list[str]],
                   n_resamples: int = 500) -> list[dict]:
-    """Long-format figures for the tested ``rows``: per-label F1, macro-F1, per-category accuracy
-    and uncertain rate, each with a speaker-bootstrap interval where it is a rate."""
+    """Long-format figures for the tested ``rows``: per-label F1 (known targets only), macro-F1 over
+    labels with positives, per-category accuracy and uncertain rate; 95% intervals from one
+    shared set of speaker-bootstrap draws (counts per speaker resampled, vectorised)."""
+    from ..training.linear import category_targets
+
     ls = data.label_set
     sub = {cat: [a[r] for r in rows] for cat, a in answers.items()}
     y = data.targets[rows]
     spk = data.speakers[rows]
     dec = decisions_matrix(sub, ls)
-    t = f1_table(y, dec, ls.labels, spk, n_resamples=n_resamples)
-    out = [{"metric": "F1", "what": r.label if r.label != "Average" else "macro-F1", "value": r.f1, "lo": r.f1_lo,
-            "hi": r.f1_hi, "n": r.n_known} for r in t.itertuples()]
-    from ..training.linear import category_targets
-
+    cluster, n_c, draws = _cluster_resamples(spk, n_resamples)
+    known = ~np.isnan(y)
+    pos = (np.nan_to_num(y, nan=0.0) == 1) & known
+    neg = (np.nan_to_num(y, nan=1.0) == 0) & known
+    said = dec == 1
+    per = np.zeros((n_c, len(ls), 3))  # tp, fp, fn per speaker and label
+    np.add.at(per, cluster, np.stack([pos & said, neg & said, pos & ~said], -1).astype(float))
+    total = per.sum(0)
+    f1 = _f1(total[:, 0], total[:, 1], total[:, 2])
+    boot = np.einsum("bc,ckm->bkm", draws, per)
+    f1_b = _f1(boot[..., 0], boot[..., 1], boot[..., 2])
+    out = []
+    for j, lab in enumerate(ls.labels):
+        lo, hi = _interval(f1_b[:, j])
+        out.append({"metric": "F1", "what": lab, "value": float(f1[j]), "lo": lo, "hi": hi, "n": int(known[:, j].sum()),
+                    "n_speakers": int(len(set(spk[pos[:, j]])))})
+    with np.errstate(invalid="ignore"):
+        macro_b = np.nanmean(np.where(np.isnan(f1)[None, :], np.nan, f1_b), 1)
+    lo, hi = _interval(macro_b)
+    out.append({"metric": "F1", "what": "macro-F1", "value": float(np.nanmean(f1)), "lo": lo, "hi": hi,
+                "n": int(len(rows)), "n_speakers": int(n_c)})
     yc = category_targets(y, ls)
     for cat, labels in ls.categories.items():
-        known = yc[cat] >= 0
+        k = yc[cat] >= 0
+        if not k.any():
+            continue
         ans = np.asarray(sub[cat], dtype=object)
         right = np.array([a == labels[i] if i >= 0 else False for a, i in zip(ans, yc[cat])])
-        idx = np.nonzero(known)[0]
-        if len(idx) == 0:
-            continue
-        iv = bootstrap(lambda s: float(right[idx][s].mean()), len(idx), spk[idx], n_resamples=n_resamples)
-        out.append({"metric": "accuracy", "what": cat, "value": float(right[idx].mean()), "lo": iv.lo, "hi": iv.hi,
-                    "n": int(len(idx)), "n_speakers": int(len(set(spk[idx])))})
-        unc = ans[idx] == UNCERTAIN
-        out.append({"metric": "uncertain rate", "what": cat, "value": float(unc.mean()), "lo": np.nan, "hi": np.nan,
-                    "n": int(len(idx))})
+        unc = ans == UNCERTAIN
+        cnt = np.zeros((n_c, 3))  # known, right, uncertain
+        np.add.at(cnt, cluster[k], np.stack([np.ones(k.sum()), right[k], unc[k]], -1).astype(float))
+        b = draws @ cnt
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc_b = b[:, 1] / b[:, 0]
+        lo, hi = _interval(acc_b)
+        out.append({"metric": "accuracy", "what": cat, "value": float(right[k].mean()), "lo": lo, "hi": hi,
+                    "n": int(k.sum()), "n_speakers": int(len(set(spk[k])))})
+        out.append({"metric": "uncertain rate", "what": cat, "value": float(unc[k].mean()), "lo": np.nan, "hi": np.nan,
+                    "n": int(k.sum()), "n_speakers": int(len(set(spk[k])))})
     return out
 
 
 def evaluate_protocol(data: ProtocolData, candidates: dict[str, Candidate], folds: int = 5,
-                      n_resamples: int = 500, log=print) -> pd.DataFrame:
-    """Every candidate in every setting; a long table (setting, model, metric, what, value, lo, hi, n)."""
+                      n_resamples: int = 500, log=print, settings_of: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """Every candidate in every setting (or only ``settings_of[name]``); a long table (setting,
+    model, metric, what, value, lo, hi, n)."""
     splits = setting_splits(data, folds)
     rows = []
     for name, cand in candidates.items():
         loco_answers = {cat: [""] * len(data) for cat in data.label_set.categories}
         for setting, sp in splits.items():
+            if settings_of and name in settings_of and setting not in settings_of[name]:
+                continue
             log(f"  {name}: {setting}")
             _, answers = run_candidate(data, cand, sp)
             tested = np.unique(np.concatenate([te for _, te in sp]))
@@ -198,5 +247,71 @@ def linear_candidate(feature: str, columns: slice | None = None, balance: str | 
                                   data.corpus[train], balance, extra=extra)
         margin = fit.margin if uncertain else 0.0
         return Prediction(head_probabilities(fit.head, x[test]), {"rule": "pairwise", "uncertain_margin": margin})
+
+    return run
+
+
+# -- tables -------------------------------------------------------------------------------------
+def _fmt(v, lo, hi) -> str:
+    if not np.isfinite(v):
+        return "n/a"
+    return f"{v:.3f}" if not np.isfinite(lo) else f"{v:.3f} [{lo:.2f}, {hi:.2f}]"
+
+
+def setting_table(results: pd.DataFrame, setting: str, categories, models=None) -> pd.DataFrame:
+    """One row per model: accuracy per category, macro-F1 over the labels, uncertain rate."""
+    part = results[results["setting"] == setting]
+    rows = []
+    for model in (models or list(dict.fromkeys(part["model"]))):
+        m = part[part["model"] == model]
+        row = {"model": model}
+        for cat in categories:
+            r = m[(m["metric"] == "accuracy") & (m["what"] == cat)]
+            row[f"{cat} acc."] = _fmt(*r[["value", "lo", "hi"]].iloc[0]) if len(r) else "n/a"
+        r = m[(m["metric"] == "F1") & (m["what"] == "macro-F1")]
+        row["macro-F1 (labels)"] = _fmt(*r[["value", "lo", "hi"]].iloc[0]) if len(r) else "n/a"
+        u = m[m["metric"] == "uncertain rate"]
+        row["uncertain"] = f"{u['value'].mean():.2f}" if len(u) else "n/a"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def figure(results: pd.DataFrame, setting: str, model: str, metric: str, what: str) -> float:
+    r = results[(results["setting"] == setting) & (results["model"] == model) & (results["metric"] == metric)
+                & (results["what"] == what)]
+    return float(r["value"].iloc[0]) if len(r) else float("nan")
+
+
+def speechmlc_candidate(work_dir, cache_dir: str | None, backbone: str = "fusion-frames", epochs: int = 30,
+                        patience: int = 8, seed: int = 0) -> Candidate:
+    """SpeechMLC (the paper's architecture) on frame-level features, trained with the project's
+    own loop (:func:`stylecheck.training.train_model`) on the training rows, 10% of the training
+    speakers held out for early stopping, calibration and thresholds. Answers: the more probable
+    label of each pair (no uncertain margin: there are no out-of-fold predictions to choose it)."""
+    from pathlib import Path
+
+    from ..data.manifest import read_manifest, write_manifest
+    from ..models import StyleModel
+    from ..training import FeatureCache, TrainOptions, train_model
+
+    def run(data, train, test):
+        key = f"{len(train)}_{int(np.sum(train)) % 100000}_{len(test)}"
+        folder = Path(work_dir) / f"speechmlc_{key}"
+        frame = pd.concat([read_manifest(m, data.label_set).frame for m in data.sources], ignore_index=True)
+        frame = frame.drop_duplicates("path").set_index("path").loc[data.paths].reset_index()
+        spk = np.unique(data.speakers[train])
+        rng = np.random.default_rng(seed)
+        valid_spk = set(rng.choice(spk, max(1, len(spk) // 10), replace=False))
+        is_valid = np.array([s in valid_spk for s in data.speakers[train]])
+        write_manifest(folder / "train.csv", frame.iloc[train[~is_valid]], data.label_set)
+        write_manifest(folder / "valid.csv", frame.iloc[train[is_valid]], data.label_set)
+        if not (folder / "model" / "config.json").is_file():
+            opts = TrainOptions(train=[str(folder / "train.csv")], valid=str(folder / "valid.csv"), out=str(folder / "model"),
+                                backbone=backbone, arch="speechmlc", epochs=epochs, patience=patience, batch_size=64,
+                                lr=1e-4, crops_per_item=4, device="cpu", cache_dir=cache_dir, seed=seed)
+            train_model(opts, data.label_set)
+        model = StyleModel.from_pretrained(folder / "model")
+        frames = FeatureCache(model.backbone, cache_dir, model.config.segment_s).get([data.paths[i] for i in test])
+        return Prediction(model.probabilities_from_frames(frames), {"rule": "pairwise", "uncertain_margin": 0.0})
 
     return run

@@ -35,6 +35,7 @@ class ProtocolData:
     features: dict[str, np.ndarray] = field(default_factory=dict)
     # name -> (x_aug [M, D], owner [M]) channel-augmented copies of rows
     augmented: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)  # the manifests read
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -50,7 +51,7 @@ def read_manifests(manifests: Sequence[str | os.PathLike], label_set: LabelSet =
     corpus = df["corpus"].map(lambda c: CORPUS_NAMES.get(c, c)).to_numpy()
     speakers = np.array([f"{c}:{s}" for c, s in zip(corpus, df["speaker"].astype(str))])
     targets = df[list(label_set.labels)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    return ProtocolData(df["path"].tolist(), speakers, corpus, targets, label_set)
+    return ProtocolData(df["path"].tolist(), speakers, corpus, targets, label_set, sources=[str(m) for m in manifests])
 
 
 def utterance_matrix(frames) -> np.ndarray:
@@ -59,14 +60,17 @@ def utterance_matrix(frames) -> np.ndarray:
 
 
 def add_cached_features(data: ProtocolData, cache_dir: str | None) -> ProtocolData:
-    from ..analysis.baselines import utterance_embeddings
     from ..features import build_backbone
     from ..training import FeatureCache
 
     fusion = FeatureCache(build_backbone("fusion"), cache_dir).get(data.paths)
     data.features["fusion"] = utterance_matrix(fusion)
-    ge2e = FeatureCache(build_backbone("ge2e"), cache_dir).get(data.paths)
-    data.features["ge2e"] = utterance_embeddings(ge2e)
+    # The probe's "mean GE2E embedding" is the fusion vector's GE2E part (the mean of
+    # L2-normalised 1.6 s partial embeddings, L2-normalised again): the same encoder and
+    # windows as resemblyzer's utterance embedding without the window overlap, so the probe and
+    # the fusion model see the same embedding and differ only by the voice parameters.
+    g = data.features["fusion"][:, :256]
+    data.features["ge2e"] = g / np.linalg.norm(g, axis=1, keepdims=True).clip(1e-12)
     return data
 
 

@@ -129,7 +129,10 @@ def _spectral_llds(wave: np.ndarray, n_frames: int, f0: np.ndarray, formant3: np
     slope1 = db @ _slope_weights(freqs, 0, 500)
     slope2 = db @ _slope_weights(freqs, 500, 1500)
     energy_db = 10 * np.log10(p.sum(1) + eps)
-    cpp = _cpp(db)
+    # CPP only where it is defined (voiced frames): the cepstra are the costliest step here.
+    cpp = np.zeros(n_frames)
+    if (f0 > 0).any():
+        cpp[f0 > 0] = _cpp(db[f0 > 0])
     db_f, freqs_f = db, freqs
     h1h2 = np.zeros(n_frames)
     h1a3 = np.zeros(n_frames)
@@ -322,6 +325,6 @@ def normalized_llds(lld: np.ndarray) -> np.ndarray:
     z = (lld - LLD_CENTRE) / LLD_SCALE
     voiced = lld[:, 1:2] > 0.5
     source = np.array([n in ("f0_semitone", "hnr_db", "f1_hz", "f2_hz", "f3_hz", "f1_bw_hz", "f2_bw_hz",
-                             "f3_bw_hz", "h1_h2_db", "h1_a3_db") for n in LLD_NAMES])
+                             "f3_bw_hz", "h1_h2_db", "h1_a3_db", "cpp_db") for n in LLD_NAMES])
     z = np.where(source[None, :] & ~voiced, 0.0, z)
     return np.clip(z, -6, 6).astype(np.float32)

@@ -45,15 +45,22 @@ def build_head(config: ModelConfig) -> torch.nn.Module:
 
 
 def resolve_model_dir(name_or_path: str | os.PathLike) -> Path:
-    """A local folder as is; otherwise a Hugging Face hub id, fetched (or taken from the cache)."""
+    """A local folder as is; else a bundled model's name; otherwise a Hugging Face hub id, fetched
+    (or taken from the cache)."""
     path = Path(name_or_path)
     if path.exists():
         if not path.is_dir():
             raise CheckpointError(f"{path}: a model must be a folder with {CONFIG_NAME} and {WEIGHTS_NAME}")
         return path
     name = str(name_or_path)
+    from ..pretrained import bundled_model_names, bundled_model_path
+
+    bundled = bundled_model_path(name)
+    if bundled is not None:
+        return bundled
     if name.count("/") != 1 or name.startswith((".", "/")):
-        raise CheckpointError(f"{name}: no such model folder (and not a hub id of the form owner/name)")
+        raise CheckpointError(f"{name}: no such model folder, not a bundled model ({', '.join(bundled_model_names())}) "
+                              "and not a hub id of the form owner/name")
     try:
         from huggingface_hub import snapshot_download
 

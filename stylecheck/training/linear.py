@@ -25,11 +25,11 @@ from sklearn.model_selection import GroupKFold
 from ..labels import LabelSet
 from ..models.linear import CategoryLinear
 
-C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-MARGIN_GRID = tuple(np.round(np.arange(0.0, 0.31, 0.02), 2))
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
+MARGIN_GRID = tuple(np.round(np.arange(0.0, 0.21, 0.02), 2))
 #: A band of pair-probability leads is "too close" while the out-of-fold accuracy inside it stays
 #: at or below this: the model is then little better than a coin there.
-BAND_ACCURACY = 0.6
+BAND_ACCURACY = 0.55
 
 
 def category_targets(targets: np.ndarray, label_set: LabelSet) -> dict[str, np.ndarray]:
@@ -142,7 +142,7 @@ class LinearFit:
 
 def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet, speakers: Sequence,
                         corpus: Sequence | None = None, balance: str | None = "corpus",
-                        extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, folds: int = 4,
+                        extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, folds: int = 3,
                         c_grid: Sequence[float] = C_GRID) -> LinearFit:
     """Choose ``C`` (per category, out-of-fold log loss) and the ``uncertain`` margin (per category,
     :func:`choose_margin`) by speaker-grouped folds of the training data, then fit on all of it.
