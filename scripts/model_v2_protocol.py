@@ -20,7 +20,7 @@ import torch
 import pandas as pd
 
 from stylecheck.analysis.protocol import (
-    corpus_only, evaluate_protocol, figure, ge2e_probe, linear_candidate, setting_table, speechmlc_candidate,
+    auc_table, corpus_only, evaluate_protocol, figure, ge2e_probe, linear_candidate, setting_table, speechmlc_candidate,
 )
 from stylecheck.analysis.protocol_data import add_augmented_features, add_cached_features, read_manifests
 from stylecheck.io import write_csv, write_text
@@ -32,15 +32,17 @@ CANDIDATES = {
     "corpus only (baseline)": lambda aug: corpus_only,
     "GE2E probe, per label at 0.5": lambda aug: ge2e_probe(one_answer=False),
     "GE2E probe, one answer": lambda aug: ge2e_probe(one_answer=True),
-    "GE2E linear (corpus-balanced)": lambda aug: linear_candidate("fusion", GE2E),
+    "GE2E linear (corpus-balanced)": lambda aug: linear_candidate("fusion", GE2E, shared_scale=GE2E),
     "voice parameters linear": lambda aug: linear_candidate("fusion", VOICE),
-    "GE2E ‖ voice linear": lambda aug: linear_candidate("fusion"),
-    "GE2E ‖ voice linear, global class weights": lambda aug: linear_candidate("fusion", balance="global"),
-    "GE2E ‖ voice linear + channel aug.": lambda aug: linear_candidate("fusion", augmented=True),
+    "GE2E ‖ voice linear": lambda aug: linear_candidate("fusion", shared_scale=GE2E),
+    "GE2E ‖ voice linear, global class weights": lambda aug: linear_candidate("fusion", balance="global",
+                                                                              shared_scale=GE2E),
+    "GE2E ‖ voice linear + channel aug.": lambda aug: linear_candidate("fusion", augmented=True, shared_scale=GE2E),
     "voice parameters linear + channel aug.": lambda aug: linear_candidate("fusion", VOICE, augmented=True),
-    # Ablation, not a bundling candidate: what the uncertain margin costs in these figures.
-    "GE2E ‖ voice linear + channel aug., no uncertain (ablation)": lambda aug: linear_candidate(
-        "fusion", augmented=True, uncertain=False),
+    # Ablations, not bundling candidates: what the uncertain margin and per-dimension scaling cost.
+    "GE2E ‖ voice linear, no uncertain (ablation)": lambda aug: linear_candidate(
+        "fusion", uncertain=False, shared_scale=GE2E),
+    "GE2E ‖ voice linear, per-dimension scaling (ablation)": lambda aug: linear_candidate("fusion"),
 }
 NEEDS_AUG = {name for name in CANDIDATES if "aug." in name}
 SPEECHMLC = "SpeechMLC on [GE2E frames ‖ LLDs]"
@@ -96,7 +98,8 @@ def main(argv=None) -> int:
              f"(LibriSpeech family {int((data.corpus == 'LibriSpeech').sum())} files, VCTK "
              f"{int((data.corpus == 'VCTK').sum())}). Run time {time.time() - t0:.0f} s.\n"]
     for s in SETTINGS:
-        parts.append(f"## {s}\n\n" + markdown_table(setting_table(results, s, cats)))
+        parts.append(f"## {s}\n\n" + markdown_table(setting_table(results, s, cats))
+                     + "\n\nRanking quality (AUC of the pair probability):\n\n" + markdown_table(auc_table(results, s, cats)))
     parts.append("## Commands\n\nSee `reports/model_v2/README.md`.")
     write_text(args.out / "protocol.md", "\n\n".join(parts) + "\n")
     print("\n\n".join(parts))

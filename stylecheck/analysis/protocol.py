@@ -163,6 +163,37 @@ def score_answers(data: ProtocolData, rows: np.ndarray, answers: dict[str, list[
     return out
 
 
+def pair_auc(data: ProtocolData, rows: np.ndarray, probs: np.ndarray, n_resamples: int = 200) -> list[dict]:
+    """ROC AUC per category of the pair probability of its second label (threshold-free: how well
+    the model ranks voices, whatever the label rates of the test corpus), speaker-bootstrapped."""
+    from sklearn.metrics import roc_auc_score
+
+    from ..models.decision import pair_probabilities
+    from ..training.linear import category_targets
+
+    ls = data.label_set
+    pair = pair_probabilities(np.nan_to_num(probs[rows], nan=0.5), ls)
+    yc = category_targets(data.targets[rows], ls)
+    spk = data.speakers[rows]
+    out = []
+    for cat, labels in ls.categories.items():
+        k = np.nonzero(yc[cat] >= 0)[0]
+        y, p = yc[cat][k], pair[k, ls.index(labels[-1])]
+        if len(set(y.tolist())) < 2:
+            continue
+        groups = [np.nonzero(spk[k] == s)[0] for s in np.unique(spk[k])]
+        rng = np.random.default_rng(0)
+        stats = []
+        for _ in range(n_resamples):
+            idx = np.concatenate([groups[g] for g in rng.integers(0, len(groups), len(groups))])
+            if len(set(y[idx].tolist())) == 2:
+                stats.append(roc_auc_score(y[idx], p[idx]))
+        lo, hi = _interval(np.asarray(stats))
+        out.append({"metric": "AUC", "what": cat, "value": float(roc_auc_score(y, p)), "lo": lo, "hi": hi,
+                    "n": int(len(k)), "n_speakers": len(groups)})
+    return out
+
+
 def evaluate_protocol(data: ProtocolData, candidates: dict[str, Candidate], folds: int = 5,
                       n_resamples: int = 500, log=print, settings_of: dict[str, set[str]] | None = None) -> pd.DataFrame:
     """Every candidate in every setting (or only ``settings_of[name]``); a long table (setting,
@@ -171,20 +202,26 @@ def evaluate_protocol(data: ProtocolData, candidates: dict[str, Candidate], fold
     rows = []
     for name, cand in candidates.items():
         loco_answers = {cat: [""] * len(data) for cat in data.label_set.categories}
+        loco_probs = np.full((len(data), len(data.label_set)), np.nan)
         for setting, sp in splits.items():
             if settings_of and name in settings_of and setting not in settings_of[name]:
                 continue
             log(f"  {name}: {setting}")
-            _, answers = run_candidate(data, cand, sp)
+            probs, answers = run_candidate(data, cand, sp)
             tested = np.unique(np.concatenate([te for _, te in sp]))
-            for r in score_answers(data, tested, answers, n_resamples):
+            for r in score_answers(data, tested, answers, n_resamples) + pair_auc(data, tested, probs, n_resamples // 5):
                 rows.append({"setting": setting, "model": name, **r})
+            if setting.startswith("LOCO"):
+                loco_probs[tested] = probs[tested]
             if setting.startswith("LOCO"):
                 for cat in loco_answers:
                     for i in tested:
                         loco_answers[cat][i] = answers[cat][i]
-        loco_rows = np.arange(len(data))
-        for r in score_answers(data, loco_rows, loco_answers, n_resamples):
+        loco_rows = np.nonzero(np.isfinite(loco_probs).all(1))[0]
+        if len(loco_rows) == 0:
+            continue
+        for r in score_answers(data, loco_rows, loco_answers, n_resamples) + pair_auc(data, loco_rows, loco_probs,
+                                                                                       n_resamples // 5):
             rows.append({"setting": "LOCO pooled", "model": name, **r})
     return pd.DataFrame(rows)
 
@@ -226,7 +263,7 @@ def ge2e_probe(one_answer: bool) -> Candidate:
 
 
 def linear_candidate(feature: str, columns: slice | None = None, balance: str | None = "corpus",
-                     augmented: bool = False, uncertain: bool = True) -> Candidate:
+                     augmented: bool = False, uncertain: bool = True, shared_scale: slice | None = None) -> Candidate:
     """The ``linear`` head (:func:`stylecheck.training.linear.fit_with_validation`) on a feature
     matrix (optionally a column slice), C and margin chosen inside the training rows."""
     from ..training.linear import fit_with_validation, head_probabilities
@@ -244,7 +281,7 @@ def linear_candidate(feature: str, columns: slice | None = None, balance: str | 
             remap = {int(r): k for k, r in enumerate(train)}
             extra = (xa[sel], np.array([remap[int(o)] for o in owner[sel]]), 1.0)
         fit = fit_with_validation(x[train], data.targets[train], data.label_set, data.speakers[train],
-                                  data.corpus[train], balance, extra=extra)
+                                  data.corpus[train], balance, extra=extra, shared_scale=shared_scale)
         margin = fit.margin if uncertain else 0.0
         return Prediction(head_probabilities(fit.head, x[test]), {"rule": "pairwise", "uncertain_margin": margin})
 
@@ -272,6 +309,19 @@ def setting_table(results: pd.DataFrame, setting: str, categories, models=None) 
         row["macro-F1 (labels)"] = _fmt(*r[["value", "lo", "hi"]].iloc[0]) if len(r) else "n/a"
         u = m[m["metric"] == "uncertain rate"]
         row["uncertain"] = f"{u['value'].mean():.2f}" if len(u) else "n/a"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def auc_table(results: pd.DataFrame, setting: str, categories, models=None) -> pd.DataFrame:
+    part = results[(results["setting"] == setting) & (results["metric"] == "AUC")]
+    rows = []
+    for model in (models or list(dict.fromkeys(results[results["setting"] == setting]["model"]))):
+        m = part[part["model"] == model]
+        row = {"model": model}
+        for cat in categories:
+            r = m[m["what"] == cat]
+            row[f"{cat} AUC"] = _fmt(*r[["value", "lo", "hi"]].iloc[0]) if len(r) else "n/a"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -60,14 +60,19 @@ def class_weights(y: np.ndarray, corpus: Sequence | None, balance: str | None) -
 
 def fit_category_linear(x: np.ndarray, targets: np.ndarray, label_set: LabelSet, corpus: Sequence | None = None,
                         balance: str | None = "corpus", c: float | dict[str, float] = 0.1,
-                        sample_weight: np.ndarray | None = None) -> CategoryLinear:
+                        sample_weight: np.ndarray | None = None, shared_scale: slice | None = None) -> CategoryLinear:
     """A fitted :class:`CategoryLinear` for utterance vectors ``x`` [N, D] and label ``targets``
     [N, K] (1 / 0 / NaN). ``sample_weight`` multiplies the class weights (e.g. to give augmented
-    copies their share)."""
+    copies their share). Columns in ``shared_scale`` (an embedding) are centred and divided by one
+    common scale instead of each by its own: per-dimension standardisation would blow up the
+    embedding's low-variance directions, which measurably transferred worse across corpora
+    (reports/model_v2/README.md)."""
     x = np.asarray(x, dtype=np.float64)
     head = CategoryLinear(x.shape[1], label_set)
     mean = x.mean(0)
     std = x.std(0)
+    if shared_scale is not None:
+        std[shared_scale] = std[shared_scale].mean()
     std = np.where(std > 1e-8, std, 1.0)
     head.mean.copy_(torch.from_numpy(mean).float())
     head.std.copy_(torch.from_numpy(std).float())
@@ -143,7 +148,7 @@ class LinearFit:
 def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet, speakers: Sequence,
                         corpus: Sequence | None = None, balance: str | None = "corpus",
                         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, folds: int = 3,
-                        c_grid: Sequence[float] = C_GRID) -> LinearFit:
+                        c_grid: Sequence[float] = C_GRID, shared_scale: slice | None = None) -> LinearFit:
     """Choose ``C`` (per category, out-of-fold log loss) and the ``uncertain`` margin (per category,
     :func:`choose_margin`) by speaker-grouped folds of the training data, then fit on all of it.
 
@@ -161,7 +166,7 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
     for tr, va in splits:
         xt, tt, ct, wt = _with_extra(x, targets, corpus_arr, tr, extra)
         for c in c_grid:
-            head = fit_category_linear(xt, tt, label_set, ct, balance, c, wt)
+            head = fit_category_linear(xt, tt, label_set, ct, balance, c, wt, shared_scale)
             oof[c][va] = head_probabilities(head, x[va])
     chosen_c, margins, val = {}, {}, {}
     for cat, labels in label_set.categories.items():
@@ -180,7 +185,7 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
         margins[cat] = choose_margin(pp, y)
         val[cat] = {"log_loss": losses, "n_known": int(known.sum())}
     xt, tt, ct, wt = _with_extra(x, targets, corpus_arr, np.arange(n), extra)
-    head = fit_category_linear(xt, tt, label_set, ct, balance, chosen_c, wt)
+    head = fit_category_linear(xt, tt, label_set, ct, balance, chosen_c, wt, shared_scale)
     return LinearFit(head, chosen_c, margins, val)
 
 
