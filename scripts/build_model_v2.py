@@ -27,7 +27,7 @@ import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model_v2_protocol import CANDIDATES, choose  # noqa: E402
+from model_v2_protocol import CANDIDATES, LINEAR, choose  # noqa: E402
 
 from stylecheck.analysis.protocol import run_candidate, setting_splits, setting_table  # noqa: E402
 from stylecheck.analysis.protocol_data import add_augmented_features, add_cached_features, read_manifests  # noqa: E402
@@ -88,6 +88,25 @@ def reliability_diagrams(probs: np.ndarray, data, path: Path, n_bins: int = 10) 
     return eces
 
 
+def expand_head(head, cols: slice, dim: int, label_set):
+    """``head`` fitted on the columns ``cols`` of the fusion vector, as a head on all ``dim``
+    columns (the others get zero weight), so the checkpoint reads the backbone's full output."""
+    from stylecheck.models.linear import CategoryLinear
+
+    if cols == slice(None):
+        return head
+    full = CategoryLinear(dim, label_set)
+    idx = np.arange(dim)[cols]
+    with torch.no_grad():
+        full.mean[idx] = head.mean
+        full.std[idx] = head.std
+        for a, b in zip(full.linears, head.linears):
+            a.weight.zero_()
+            a.weight[:, idx] = b.weight
+            a.bias.copy_(b.bias)
+    return full.eval()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--manifests", nargs="+", required=True)
@@ -104,20 +123,21 @@ def main(argv=None) -> int:
     results = pd.read_csv(args.protocol)
     chosen = choose(results)
     data = add_cached_features(read_manifests(args.manifests), args.cache)
-    augmented = "aug." in chosen
+    settings = LINEAR[chosen]
+    augmented = settings.get("augmented", False)
     if augmented:
         add_augmented_features(data, args.aug_store, copies=args.aug_copies)
-    spec = {"GE2E ‖ voice": slice(None), "voice parameters": slice(256, None), "GE2E linear": slice(0, 256)}
-    cols = next(v for k, v in spec.items() if chosen.startswith(k))
-    if cols != slice(None):
-        raise SystemExit(f"{chosen}: only the fusion (GE2E ‖ voice) candidates are packaged by this script")
-    balance = "global" if "global class weights" in chosen else "corpus"
+    cols = settings.get("columns") or slice(None)
+    balance = settings.get("balance", "corpus")
+    x_all = data.features["fusion"]
+    x = x_all[:, cols]
     extra = None
     if augmented:
         xa, owner = data.augmented["fusion"]
-        extra = (xa, owner, 1.0)
-    x = data.features["fusion"]
-    fit = fit_with_validation(x, data.targets, data.label_set, data.speakers, data.corpus, balance, extra=extra)
+        extra = (xa[:, cols], owner, 1.0)
+    fit = fit_with_validation(x, data.targets, data.label_set, data.speakers, data.corpus, balance, extra=extra,
+                              shared_scale=settings.get("shared_scale"))
+    head = expand_head(fit.head, cols, x_all.shape[1], data.label_set)
 
     bb = build_backbone("fusion")
     cfg = ModelConfig(
@@ -131,7 +151,7 @@ def main(argv=None) -> int:
                   "files_per_corpus": {c: int((data.corpus == c).sum()) for c in sorted(set(data.corpus))},
                   "manifests": [str(m) for m in args.manifests]},
     )
-    model = StyleModel(cfg, fit.head, backbone=bb)
+    model = StyleModel(cfg, head, backbone=bb)
     model.save_pretrained(args.out)
     loaded = StyleModel.from_pretrained(args.out)
     # The checkpoint scores real files exactly as the protocol's cached features say.
@@ -139,6 +159,7 @@ def main(argv=None) -> int:
     from stylecheck.training.linear import head_probabilities
 
     ref = head_probabilities(fit.head, x[:3])
+    assert np.allclose(head_probabilities(head, x_all), head_probabilities(fit.head, x), atol=1e-5)
     assert np.allclose(check, ref, atol=1e-4), (check, ref)
 
     cand = CANDIDATES[chosen](augmented)
@@ -187,8 +208,12 @@ Built {date} by `scripts/build_model_v2.py`; every figure below was measured by 
 * **Training**: all {n} files / {n_spk} speakers ({per_corpus}), class weights balanced within
   each corpus ({balance}), {aug} channel-augmented copies per file (band-limiting, EQ tilt,
   low-pass, noise at 10-35 dB SNR, loudness).
-* **Why not SpeechMLC:** chosen by the protocol below ({chosen}); the frame-level SpeechMLC on
-  [GE2E frames ‖ LLDs] is a backbone option (`fusion-frames`) but see "Known limits".
+* **Chosen by the protocol** (`reports/model_v2/protocol.md`, rule fixed before the run: highest
+  leave-one-corpus-out macro-F1 among the candidates): {chosen}. **Not SpeechMLC:** the
+  frame-level SpeechMLC on [GE2E frames ‖ LLDs] exists as a backbone (`fusion-frames`) and a
+  protocol candidate (`scripts/model_v2_protocol.py --speechmlc`), but it was not trained and
+  evaluated in this round: computing the frame-level features of the 488 files on the shared
+  2-core machine ran at about 6 files a minute, too slow for the time available.
 
 ## The protocol's figures
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -28,21 +27,24 @@ from stylecheck.reporting.markdown import markdown_table
 
 VOICE = slice(256, None)
 GE2E = slice(0, 256)
+#: The linear candidates' settings (columns of the fusion vector, class weights, augmentation,
+#: GE2E block scaled as one); scripts/build_model_v2.py fits the chosen one with the same settings.
+LINEAR = {
+    "GE2E linear (corpus-balanced)": dict(columns=GE2E, shared_scale=GE2E),
+    "voice parameters linear": dict(columns=VOICE),
+    "GE2E ‖ voice linear": dict(shared_scale=GE2E),
+    "GE2E ‖ voice linear, global class weights": dict(balance="global", shared_scale=GE2E),
+    "GE2E ‖ voice linear + channel aug.": dict(augmented=True, shared_scale=GE2E),
+    "voice parameters linear + channel aug.": dict(columns=VOICE, augmented=True),
+    # Ablations, not bundling candidates: what the uncertain margin and per-dimension scaling cost.
+    "GE2E ‖ voice linear, no uncertain (ablation)": dict(uncertain=False, shared_scale=GE2E),
+    "GE2E ‖ voice linear, per-dimension scaling (ablation)": dict(),
+}
 CANDIDATES = {
     "corpus only (baseline)": lambda aug: corpus_only,
     "GE2E probe, per label at 0.5": lambda aug: ge2e_probe(one_answer=False),
     "GE2E probe, one answer": lambda aug: ge2e_probe(one_answer=True),
-    "GE2E linear (corpus-balanced)": lambda aug: linear_candidate("fusion", GE2E, shared_scale=GE2E),
-    "voice parameters linear": lambda aug: linear_candidate("fusion", VOICE),
-    "GE2E ‖ voice linear": lambda aug: linear_candidate("fusion", shared_scale=GE2E),
-    "GE2E ‖ voice linear, global class weights": lambda aug: linear_candidate("fusion", balance="global",
-                                                                              shared_scale=GE2E),
-    "GE2E ‖ voice linear + channel aug.": lambda aug: linear_candidate("fusion", augmented=True, shared_scale=GE2E),
-    "voice parameters linear + channel aug.": lambda aug: linear_candidate("fusion", VOICE, augmented=True),
-    # Ablations, not bundling candidates: what the uncertain margin and per-dimension scaling cost.
-    "GE2E ‖ voice linear, no uncertain (ablation)": lambda aug: linear_candidate(
-        "fusion", uncertain=False, shared_scale=GE2E),
-    "GE2E ‖ voice linear, per-dimension scaling (ablation)": lambda aug: linear_candidate("fusion"),
+    **{name: (lambda aug, kw=kw: linear_candidate("fusion", **kw)) for name, kw in LINEAR.items()},
 }
 NEEDS_AUG = {name for name in CANDIDATES if "aug." in name}
 SPEECHMLC = "SpeechMLC on [GE2E frames ‖ LLDs]"
@@ -69,34 +71,42 @@ def main(argv=None) -> int:
                     "OUT/protocol.csv are kept")
     ap.add_argument("--speechmlc", action="store_true", help=f"also train '{SPEECHMLC}' (leave-one-corpus-out "
                     "settings only: each training takes minutes on 2 cores)")
+    ap.add_argument("--add", nargs="*", type=Path, default=[], help="protocol.csv files of other runs (other "
+                    "candidates, same data) to add to OUT/protocol.csv; with --render-only nothing is run")
+    ap.add_argument("--render-only", action="store_true")
     ap.add_argument("--work", type=Path, default=Path("runs/model_v2"), help="SpeechMLC checkpoints and manifests")
     ap.add_argument("--resamples", type=int, default=500)
     ap.add_argument("--out", type=Path, default=Path("reports/model_v2"))
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    t0 = time.time()
     data = add_cached_features(read_manifests(args.manifests), args.cache)
-    names = args.only or list(CANDIDATES)
-    if args.aug_store and any(n in NEEDS_AUG for n in names):
-        add_augmented_features(data, args.aug_store, copies=args.aug_copies)
-    names = [n for n in names if n not in NEEDS_AUG or "fusion" in data.augmented]
-    cands = {n: CANDIDATES[n](bool(data.augmented)) for n in names}
-    if args.speechmlc:
-        cands[SPEECHMLC] = speechmlc_candidate(args.work, args.cache)
-    print(f"{len(data)} files, {len(set(data.speakers))} speakers; candidates: {list(cands)}", flush=True)
-    results = evaluate_protocol(data, cands, n_resamples=args.resamples, log=lambda s: print(s, flush=True),
-                                settings_of={SPEECHMLC: LOCO_ONLY})
-    old = args.out / "protocol.csv"
-    if args.only is not None and old.is_file():
-        prev = pd.read_csv(old)
-        results = pd.concat([prev[~prev["model"].isin(list(cands))], results], ignore_index=True)
+    if args.render_only:
+        results = pd.read_csv(args.out / "protocol.csv")
+    else:
+        names = args.only or list(CANDIDATES)
+        if args.aug_store and any(n in NEEDS_AUG for n in names):
+            add_augmented_features(data, args.aug_store, copies=args.aug_copies)
+        names = [n for n in names if n not in NEEDS_AUG or "fusion" in data.augmented]
+        cands = {n: CANDIDATES[n](bool(data.augmented)) for n in names}
+        if args.speechmlc:
+            cands[SPEECHMLC] = speechmlc_candidate(args.work, args.cache)
+        print(f"{len(data)} files, {len(set(data.speakers))} speakers; candidates: {list(cands)}", flush=True)
+        results = evaluate_protocol(data, cands, n_resamples=args.resamples, log=lambda s: print(s, flush=True),
+                                    settings_of={SPEECHMLC: LOCO_ONLY})
+        old = args.out / "protocol.csv"
+        if args.only is not None and old.is_file():
+            prev = pd.read_csv(old)
+            results = pd.concat([prev[~prev["model"].isin(list(cands))], results], ignore_index=True)
+    for extra in args.add:
+        more = pd.read_csv(extra)
+        results = pd.concat([results[~results["model"].isin(set(more["model"]))], more], ignore_index=True)
     write_csv(args.out / "protocol.csv", results)
     chosen = choose(results)
     cats = list(data.label_set.categories)
     parts = [f"# Default model v2: evaluation protocol\n\nChosen for bundling by the rule fixed before the run "
              f"({CHOICE_RULE}): **{chosen}**.\n\n{len(data)} files, {len(set(data.speakers))} speakers "
              f"(LibriSpeech family {int((data.corpus == 'LibriSpeech').sum())} files, VCTK "
-             f"{int((data.corpus == 'VCTK').sum())}). Run time {time.time() - t0:.0f} s.\n"]
+             f"{int((data.corpus == 'VCTK').sum())}).\n"]
     for s in SETTINGS:
         parts.append(f"## {s}\n\n" + markdown_table(setting_table(results, s, cats))
                      + "\n\nRanking quality (AUC of the pair probability):\n\n" + markdown_table(auc_table(results, s, cats)))
