@@ -199,17 +199,20 @@ Built {date} by `scripts/build_model_v2.py`; every figure below was measured by 
   bandwidths, formant dispersion, alpha ratio, Hammarberg index, spectral slopes, H1-H2, H1-A3,
   voiced-segment rate and lengths (`stylecheck/features/voice.py`). No openSMILE component:
   usable commercially.
-* **Head** (`linear`): one logistic regression per category on the standardised vector, so each
+* **Head** (`linear`): one logistic regression per category on the centred vector (voice
+  parameters each divided by their standard deviation, the GE2E block by one shared scale, which
+  kept the embedding's geometry and transferred better across corpora), so each
   category gets **one answer**, the more probable of its two labels, with a pair probability
   (the two labels' probabilities sum to 1), and **`uncertain`** when the answer leads by less
   than the category's margin: {margin}. Margins and regularisation (C: {c}) were chosen on
-  out-of-fold predictions of the training speakers (the widest margin inside which the answers
-  were right at most 60% of the time).
+  out-of-fold predictions of the training speakers: the widest margin (grid 0 to 0.2) inside
+  which the out-of-fold answers were right at most 55% of the time, i.e. little better than a coin
+  (`stylecheck/training/linear.py`).
 * **Training**: all {n} files / {n_spk} speakers ({per_corpus}), class weights balanced within
   each corpus ({balance}), {aug} channel-augmented copies per file (band-limiting, EQ tilt,
   low-pass, noise at 10-35 dB SNR, loudness).
 * **Chosen by the protocol** (`reports/model_v2/protocol.md`, rule fixed before the run: highest
-  leave-one-corpus-out macro-F1 among the candidates): {chosen}. **Not SpeechMLC:** the
+  leave-one-corpus-out macro-F1 among the candidates): "{chosen}". **Not SpeechMLC:** the
   frame-level SpeechMLC on [GE2E frames ‖ LLDs] exists as a backbone (`fusion-frames`) and a
   protocol candidate (`scripts/model_v2_protocol.py --speechmlc`), but it was not trained and
   evaluated in this round: computing the frame-level features of the 488 files on the shared
