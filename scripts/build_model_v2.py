@@ -247,6 +247,10 @@ Expected calibration error of the pair probability, out-of-fold in speaker-group
   the corpora (Teenager: 86 of 197 labelled VCTK files, 14 of 102 LibriSpeech-family files;
   Rough: 43 of 48 VCTK files, 27 of 213 LibriSpeech-family files), which is why leave-one-corpus-out
   accuracy for roughness stays low for every model, the baselines included.
+* On the bundled synthetic examples (`make demo`) the age, brightness and roughness answers
+  follow gender closely (female voices: Teenager, Bright, Smooth; male: Adult, Dark, Rough): the
+  training labels are correlated with gender, and so is what the model learned. Treat those
+  three categories as indications, with the intervals above.
 * The GE2E encoder's weights come from the installed `resemblyzer` package (Apache-2.0).
 """
 
