@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     if args.render_only:
         results = pd.read_csv(args.out / "protocol.csv")
     else:
-        names = args.only or list(CANDIDATES)
+        names = list(CANDIDATES) if args.only is None else args.only  # "--only" alone: none of them
         if args.aug_store and any(n in NEEDS_AUG for n in names):
             add_augmented_features(data, args.aug_store, copies=args.aug_copies)
         names = [n for n in names if n not in NEEDS_AUG or "fusion" in data.augmented]
