@@ -33,11 +33,38 @@ def test_examples_are_listed_exactly_and_load():
 def test_default_model_is_bundled_loads_and_is_described():
     folder = default_model_path()
     cfg = json.loads((folder / "config.json").read_text())
-    assert cfg["format"] == "stylecheck-model" and cfg["backbone"]["kind"] == "ge2e"
+    assert cfg["format"] == "stylecheck-model" and cfg["backbone"]["kind"] == "fusion"
+    assert cfg["name"] == "stylecheck-voice-v2" and cfg["arch"] == "linear"
     assert (folder / "MODEL_CARD.md").is_file() and (folder / "reliability.png").is_file()
     assert (folder / "model.safetensors").stat().st_size < 20_000_000
     model = stylecheck.load_model()
-    assert model.labels == stylecheck.LABELS and model.config.calibration is not None
+    assert model.labels == stylecheck.LABELS
+    # One answer per category with an uncertain margin, and measured reliability for reports.
+    assert model.config.decision["rule"] == "pairwise"
+    assert set(model.config.decision["uncertain_margin"]) == set(stylecheck.CATEGORIES)
+    rel = model.config.reliability
+    assert rel["source"] and set(rel["per_category"]) == set(stylecheck.CATEGORIES)
+    assert all(0.0 <= v["accuracy"] <= 1.0 for v in rel["per_category"].values())
+
+
+def test_v1_still_loads_by_name_through_the_api_and_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from stylecheck.cli import app
+
+    v1 = stylecheck.load_model("stylecheck-ge2e-v1")
+    assert v1.config.name == "stylecheck-ge2e-v1" and v1.config.decision is None
+    assert v1.config.backbone["kind"] == "ge2e"
+    audio = EXAMPLES / "audio" / "flite"
+    res = CliRunner().invoke(app, ["score", str(audio), "--out", str(tmp_path / "o"), "--model", "stylecheck-ge2e-v1"])
+    assert res.exit_code == 0, res.output
+    run = json.loads((tmp_path / "o" / "run.json").read_text())
+    assert run["model"]["name"] == "stylecheck-ge2e-v1"
+
+
+def test_an_unknown_model_name_names_the_bundled_ones():
+    with pytest.raises(stylecheck.CheckpointError, match="stylecheck-ge2e-v1"):
+        stylecheck.load_model("no-such-model")
 
 
 def test_demo_scores_the_bundled_examples(tmp_path):
@@ -45,7 +72,7 @@ def test_demo_scores_the_bundled_examples(tmp_path):
     assert (scores["status"] == "ok").all() and len(scores) == len(find_audio_files(EXAMPLES / "audio"))
     assert (tmp_path / "demo" / "report.html").is_file()
     run = json.loads((tmp_path / "demo" / "run.json").read_text())
-    assert run["model"]["name"] == "stylecheck-ge2e-v1"
+    assert run["model"]["name"] == "stylecheck-voice-v2"
     # The synthetic voices' requested gender is mostly recognised (flite slt / rms, espeak f/m variants).
     gender = scores[scores["match_gender"] != ""]
     assert (gender["match_gender"] == "true").mean() >= 0.7

@@ -29,6 +29,7 @@ Counting rules shared by all tables:
 from __future__ import annotations
 
 from itertools import combinations
+from types import SimpleNamespace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -37,6 +38,7 @@ from scipy.stats import binomtest
 from sklearn.metrics import precision_recall_fscore_support
 
 from ..labels import LabelSet
+from ..models.decision import UNCERTAIN, decide_categories
 from .intervals import clustered_proportion_interval, paired_difference_interval
 
 SCORED_STATUSES = ("ok", "unlisted")
@@ -45,7 +47,6 @@ FAILED_STATUSES = ("error", "missing", "no_speech", "bad_row")
 #: A STYLES.csv row that could not be read (``--skip-bad-rows``): its expectations are unknown.
 BAD_ROW_STATUS = "bad_row"
 #: ``predicted_<c>`` of a judged file whose two most probable labels were too close to call.
-UNCERTAIN = "uncertain"
 ALL_CATEGORY = "all"
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -427,14 +428,6 @@ def _threshold_vector(thresholds, labels: Sequence[str]) -> np.ndarray:
     return vec
 
 
-def decide_category(probs: Mapping[str, float], labels: Sequence[str], thresholds: Mapping[str, float]) -> str:
-    """The label of one category with the highest probability among those at or above their
-    threshold; ``""`` when none is (the rule scoring uses for ``predicted_<c>``)."""
-    passing = [(probs[lab], lab) for lab in labels
-               if np.isfinite(probs[lab]) and probs[lab] >= thresholds[lab]]
-    return max(passing, key=lambda t: t[0])[1] if passing else ""
-
-
 def _consensus(values: pd.Series) -> str:
     """The most frequent non-empty value (first seen on ties); ``""`` when there is none."""
     values = values[values != ""]
@@ -444,13 +437,15 @@ def _consensus(values: pd.Series) -> str:
     return str(counts.idxmax())
 
 
-def speaker_level_table(scores: pd.DataFrame, label_set: LabelSet, thresholds) -> pd.DataFrame:
+def speaker_level_table(scores: pd.DataFrame, label_set: LabelSet, thresholds,
+                        decision: Mapping | None = None) -> pd.DataFrame:
     """One row per (system, speaker), judged once from the mean of its files' probabilities.
 
     Timbre labels (gender, age, brightness, roughness) are properties of a voice, not of one
     utterance, so a voice is judged once: each ``p_<Label>`` is the mean over the speaker's
-    scored files, ``predicted_<c>`` is recomputed from those means with ``thresholds`` (a mapping
-    label -> threshold, a sequence in ``label_set.labels`` order, or one number), and
+    scored files, ``predicted_<c>`` is recomputed from those means by the model's decision rule
+    (:func:`stylecheck.models.decision.decide_categories` with ``thresholds``: a mapping label ->
+    threshold, a sequence in ``label_set.labels`` order, or one number; and ``decision``), and
     ``expected_<c>`` is the expectation most of its files carry (``n_conflicting_<c>`` counts the
     files that expect something else, which points at an inconsistent styles file).
 
@@ -461,7 +456,8 @@ def speaker_level_table(scores: pd.DataFrame, label_set: LabelSet, thresholds) -
     """
     scores = _checked(scores)
     labels = list(label_set.labels)
-    thr = dict(zip(labels, _threshold_vector(thresholds, labels)))
+    rule = SimpleNamespace(label_set=label_set, thresholds=list(_threshold_vector(thresholds, labels)),
+                           decision=decision)
     speakers = text_column(scores, "speaker")
     rows = []
     for (system, speaker), frame in _groups(scores[speakers != ""], ["system", "speaker"]):
@@ -473,10 +469,11 @@ def speaker_level_table(scores: pd.DataFrame, label_set: LabelSet, thresholds) -
                "status": "ok" if ok else "error",
                "error": "" if ok else f"none of the speaker's {len(frame)} files could be scored",
                "n_files": int(scored.sum()), **{f"p_{lab}": v for lab, v in probs.items()}}
-        for category, cat_labels in label_set.categories.items():
+        answers = decide_categories(np.array([[probs[lab] for lab in labels]]), rule) if ok else {}
+        for category in label_set.categories:
             expected = text_column(frame.loc[scored] if ok else frame, f"expected_{category}")
             consensus = _consensus(expected)
-            predicted = decide_category(probs, cat_labels, thr) if ok else ""
+            predicted = answers[category][0] if ok else ""
             row[f"expected_{category}"] = consensus
             row[f"n_conflicting_{category}"] = int(((expected != "") & (expected != consensus)).sum())
             row[f"predicted_{category}"] = predicted
@@ -489,9 +486,10 @@ def speaker_level_table(scores: pd.DataFrame, label_set: LabelSet, thresholds) -
 
 
 def speaker_adherence_table(scores: pd.DataFrame, label_set: LabelSet, thresholds, count_failed: bool = True,
-                            n_resamples: int | None = None, seed: int | None = None) -> pd.DataFrame:
+                            n_resamples: int | None = None, seed: int | None = None,
+                            decision: Mapping | None = None) -> pd.DataFrame:
     """Adherence over voices: :func:`adherence_table` on :func:`speaker_level_table`, per system.
     ``n`` counts speakers (with ``count_failed``, a speaker none of whose files could be judged
     counts as not adhering); speakers are independent, so the interval is Wilson's on them."""
-    return adherence_table(speaker_level_table(scores, label_set, thresholds), label_set,
+    return adherence_table(speaker_level_table(scores, label_set, thresholds, decision), label_set,
                            count_failed=count_failed)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import LabelSet
+from ..models.decision import UNCERTAIN
 from .adherence import SCORED_STATUSES, text_column
 
-UNCERTAIN = "uncertain"
 NO_LABEL = "no label"
 NOT_JUDGED = "not judged"
 CONFUSION_COLUMNS = ["system", "category", "expected", "predicted", "n"]

@@ -14,7 +14,7 @@ from .app import app, console, fail
 def score(
     audio_dir: Path = typer.Argument(..., help="Folder of generated audio (searched recursively)."),
     expected: Optional[Path] = typer.Option(None, "--expected", help="STYLES.csv: file + styles or prompt [+ system, speaker]."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model folder or hub id (default: the bundled model)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model folder, bundled model name (e.g. stylecheck-ge2e-v1) or hub id (default: the bundled default)."),
     out: Path = typer.Option(..., "--out", help="Output folder."),
     force: bool = typer.Option(False, help="Rescore every file (ignore results already in --out)."),
     shard: Optional[str] = typer.Option(None, help="Score only shard I/N of the sorted file list (Slurm arrays)."),

@@ -5,12 +5,15 @@ from typing import Any
 
 from .base import Backbone, frames_mask
 
-BACKBONE_NAMES = ("ge2e", "ge2e-frames", "ge2e-partials", "mel80", "hubert", "HUB_ID_OR_FOLDER")
+BACKBONE_NAMES = ("ge2e", "ge2e-frames", "ge2e-partials", "mel80", "voice", "voice-lld", "fusion", "fusion-frames",
+                  "hubert", "HUB_ID_OR_FOLDER")
 
 
 def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwargs) -> Backbone:
-    """Build a backbone from a name (``ge2e``, ``ge2e-frames``, ``mel80``, ``hubert``, a hub id or a
-    local folder of a transformers speech model) or from a stored ``spec`` dict."""
+    """Build a backbone from a name (``ge2e``, ``ge2e-frames``, ``mel80``, ``voice`` (utterance
+    voice parameters), ``voice-lld``, ``fusion`` ([GE2E ‖ voice parameters] per utterance),
+    ``fusion-frames``, ``hubert``, a hub id or a local folder of a transformers speech model) or
+    from a stored ``spec`` dict."""
     if isinstance(spec, dict):
         kind = spec["kind"]
         if kind == "mel80":
@@ -21,6 +24,14 @@ def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwarg
             from .ge2e import GE2EBackbone
 
             return GE2EBackbone(variant=spec.get("variant", "partials"), partial_hop=spec.get("partial_hop", 40))
+        if kind == "voice":
+            from .voice_backbone import VoiceBackbone
+
+            return VoiceBackbone(level=spec.get("level", "functionals"))
+        if kind == "fusion":
+            from .voice_backbone import FusionBackbone
+
+            return FusionBackbone(level=spec.get("level", "utterance"))
         if kind == "ssl":
             from .ssl import SSLBackbone
 
@@ -33,6 +44,10 @@ def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwarg
         return build_backbone({"kind": "ge2e", "variant": "partials"})
     if name == "ge2e-frames":
         return build_backbone({"kind": "ge2e", "variant": "frames"})
+    named = {"voice": {"kind": "voice", "level": "functionals"}, "voice-lld": {"kind": "voice", "level": "lld"},
+             "fusion": {"kind": "fusion", "level": "utterance"}, "fusion-frames": {"kind": "fusion", "level": "frames"}}
+    if name in named:
+        return build_backbone(named[name])
     from .ssl import DEFAULT_SSL_MODEL
 
     model = DEFAULT_SSL_MODEL if name == "hubert" else name

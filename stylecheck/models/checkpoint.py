@@ -24,7 +24,7 @@ class CheckpointError(Exception):
     """A model folder that is missing, corrupt or of another format; names the folder and why."""
 
 
-ARCHITECTURES = ("speechmlc", "resnet34")
+ARCHITECTURES = ("speechmlc", "resnet34", "linear")
 
 
 def build_head(config: ModelConfig) -> torch.nn.Module:
@@ -37,19 +37,30 @@ def build_head(config: ModelConfig) -> torch.nn.Module:
         from .resnet import ResNet34
 
         return ResNet34(config.input_dim, n_labels, **config.arch_params)
-    raise CheckpointError(f"unknown architecture {config.arch!r} (speechmlc or resnet34)")
+    if config.arch == "linear":
+        from .linear import CategoryLinear
+
+        return CategoryLinear(config.input_dim, config.label_set, **config.arch_params)
+    raise CheckpointError(f"unknown architecture {config.arch!r} ({', '.join(ARCHITECTURES)})")
 
 
 def resolve_model_dir(name_or_path: str | os.PathLike) -> Path:
-    """A local folder as is; otherwise a Hugging Face hub id, fetched (or taken from the cache)."""
+    """A local folder as is; else a bundled model's name; otherwise a Hugging Face hub id, fetched
+    (or taken from the cache)."""
     path = Path(name_or_path)
     if path.exists():
         if not path.is_dir():
             raise CheckpointError(f"{path}: a model must be a folder with {CONFIG_NAME} and {WEIGHTS_NAME}")
         return path
     name = str(name_or_path)
+    from ..pretrained import bundled_model_names, bundled_model_path
+
+    bundled = bundled_model_path(name)
+    if bundled is not None:
+        return bundled
     if name.count("/") != 1 or name.startswith((".", "/")):
-        raise CheckpointError(f"{name}: no such model folder (and not a hub id of the form owner/name)")
+        raise CheckpointError(f"{name}: no such model folder, not a bundled model ({', '.join(bundled_model_names())}) "
+                              "and not a hub id of the form owner/name")
     try:
         from huggingface_hub import snapshot_download
 
@@ -96,6 +107,9 @@ def _check_config(config: ModelConfig) -> None:
     for key in ("scale", "bias"):
         if config.calibration is not None and len(config.calibration.get(key, ())) != n_labels:
             raise ValueError(f"calibration {key!r} must have one value per label ({n_labels})")
+    from .decision import check_decision
+
+    check_decision(config.decision)
 
 
 def save_checkpoint(folder: str | os.PathLike, config: ModelConfig, head: torch.nn.Module) -> Path:

@@ -13,7 +13,7 @@ FORMAT_VERSION = 1
 
 @dataclass
 class ModelConfig:
-    arch: str = "speechmlc"  # speechmlc | resnet34
+    arch: str = "speechmlc"  # speechmlc | resnet34 | linear
     arch_params: dict[str, Any] = field(default_factory=dict)
     backbone: dict[str, Any] = field(default_factory=lambda: {"kind": "ge2e", "variant": "partials", "partial_hop": 40})
     input_dim: int = 256
@@ -25,6 +25,10 @@ class ModelConfig:
     thresholds: list[float] | None = None
     # Per-label Platt scaling of logits: p = sigmoid(scale * logit + bias); None = identity.
     calibration: dict[str, list[float]] | None = None
+    # How one answer per category is chosen (stylecheck.models.decision); None = the v1 rule
+    # (the most probable label at or above its threshold, else none), e.g.
+    # {"rule": "pairwise", "uncertain_margin": 0.1}.
+    decision: dict[str, Any] | None = None
     # Measured held-out figures (per label F1, per category accuracy) that reports show beside
     # every adherence figure; schema and the "weak category" rule in models/reliability.py.
     reliability: dict[str, Any] | None = None

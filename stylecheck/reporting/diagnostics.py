@@ -33,6 +33,25 @@ PROBABILITY_NOTE = (
     "Male need not add up to 1). A label is predicted when its probability reaches the label's "
     "threshold, tuned on held-out speakers; when both labels of a category pass, the more probable "
     "one is predicted, and when neither does the category has no label for that file.")
+PAIRWISE_NOTE = (
+    "Each category gets one answer. The classifier gives each of its two labels a probability, its "
+    "calibrated estimate that listeners would give the voice that label (the two add up to 1 within "
+    "the category), and the more probable label is predicted. "
+    "When the two are closer than the category's margin ({margins}; chosen on held-out speakers), "
+    "the answer is 'uncertain': the file was judged, no label is claimed, and it does not count as "
+    "a match.")
+
+
+def probability_note(decision: Mapping[str, Any] | None) -> str:
+    """How to read the probabilities and predicted labels under the model's decision rule."""
+    if not decision:
+        return PROBABILITY_NOTE
+    margin = decision.get("uncertain_margin", 0.0)
+    margins = (", ".join(f"{c} {float(m):.2f}" for c, m in margin.items()) if isinstance(margin, Mapping)
+               else f"{float(margin):.2f}")
+    return PAIRWISE_NOTE.format(margins=margins)
+
+
 LEAKAGE_NOTE = (
     "Source leakage, per system and category: among judged outputs whose prompt asks for label X "
     "while their source recording was predicted as the other label Y, the share predicted Y (the "
@@ -103,12 +122,13 @@ def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelS
         "why": table["why_weak"]})
 
 
-def reliability_markdown(reliability: Mapping[str, Any] | None, label_set: LabelSet) -> str:
+def reliability_markdown(reliability: Mapping[str, Any] | None, label_set: LabelSet,
+                         decision: Mapping[str, Any] | None = None) -> str:
     source = (reliability or {}).get("source") or "no held-out figures stored with this model"
     return "\n".join([
         "### How reliable the classifier is (held-out figures, beside the adherence above)\n",
         f"Measured on: {source}. Rule: {WEAK_RULE}.\n",
-        markdown_table(reliability_display(reliability, label_set)), "", PROBABILITY_NOTE, ""])
+        markdown_table(reliability_display(reliability, label_set)), "", probability_note(decision), ""])
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,6 +203,6 @@ def write_diagnostic_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFra
     return written
 
 
-__all__ = ["CONFUSION_NOTE", "LEAKAGE_NOTE", "PROBABILITY_NOTE", "category_reliability", "confusion_blocks",
+__all__ = ["CONFUSION_NOTE", "LEAKAGE_NOTE", "PROBABILITY_NOTE", "probability_note", "category_reliability", "confusion_blocks",
            "diagnostics_markdown", "distribution_display", "label_reliability", "leakage_display",
            "reliability_display", "reliability_markdown", "reliability_table", "write_diagnostic_tables"]

@@ -33,7 +33,7 @@ from ..analysis.adherence import FAILED_STATUSES, as_text, match_flag, text_colu
 from ..io import write_text
 from ..labels import PAPER_LABELS, LabelSet
 from ..models.reliability import WEAK_RULE, weak_categories
-from .diagnostics import (CONFUSION_NOTE, LEAKAGE_NOTE, PROBABILITY_NOTE, category_reliability, confusion_blocks,
+from .diagnostics import (CONFUSION_NOTE, LEAKAGE_NOTE, probability_note, category_reliability, confusion_blocks,
                           distribution_display, label_reliability, leakage_display)
 from .html_grid import MAX_FILE_ROWS, MAX_GRID_ITEMS, SCRIPT, file_table_section, grid_section
 from .portable import copy_audio, key_path
@@ -366,7 +366,7 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
         f'{html.escape(generated.strftime("%Y-%m-%d %H:%M UTC"))} by stylecheck {html.escape(__version__)} '
         f"&middot; {len(scores)} file(s): {_status_counts(scores)} &middot; audio from "
         f"<code>{html.escape(str(audio_root))}</code></p>",
-        f'<p class="note"><b>How to read it.</b> {html.escape(PROBABILITY_NOTE)} Adherence is the share of '
+        f'<p class="note"><b>How to read it.</b> {html.escape(probability_note(model_info.get("decision")))} Adherence is the share of '
         "judged files whose predicted label is the expected one.</p>",
         '<h2 id="adherence">Adherence per system and category</h2>',
         '<p class="note">Share of files whose predicted label matches the expected one; '

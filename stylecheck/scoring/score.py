@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..analysis.adherence import UNCERTAIN, decide_category
 from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
+from ..models.decision import UNCERTAIN, decide_categories
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
 from .pipeline import FileResult, content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
@@ -206,7 +206,6 @@ def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path
 def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleModel) -> pd.DataFrame:
     labels = model.labels
     label_set = model.label_set
-    thr = dict(zip(labels, model.thresholds))
     out = items.copy()
     status, error, duration, speech_s = [], [], [], []
     probs = np.full((len(out), len(labels)), np.nan)
@@ -236,14 +235,17 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     out["status"], out["error"], out["duration_s"], out["speech_s"] = status, error, duration, speech_s
     for j, lab in enumerate(labels):
         out[f"p_{lab}"] = probs[:, j]
-    for cat, cat_labels in label_set.categories.items():
+    # One answer per category from the model's decision rule (stylecheck.models.decision):
+    # a label, "uncertain", or "" when nothing was judged.
+    answers = decide_categories(probs, model.config)
+    for cat in label_set.categories:
         col = f"expected_{cat}"
         if col not in out:
             out[col] = ""
         out[col] = out[col].fillna("").astype(str)
-        pred = []
-        for p in probs:
-            pred.append(decide_category(dict(zip(labels, p)), cat_labels, thr) if np.isfinite(p).all() else "")
+    for cat in label_set.categories:
+        col = f"expected_{cat}"
+        pred = answers[cat]
         out[f"predicted_{cat}"] = pred
         match = []
         for e, pr, p in zip(out[col], pred, probs):
@@ -376,7 +378,7 @@ def run_metadata(model: StyleModel, audio_dir: Path, expected, settings: dict, k
         "model": {"name": model.config.name, "version": model.config.version,
                   "path": str(model.path) if model.path else None, "backbone": model.config.backbone,
                   "labels": list(model.labels), "label_set": model.label_set.to_dict(), "thresholds": [float(t) for t in model.thresholds],
-                  "reliability": model.config.reliability},
+                  "decision": model.config.decision, "reliability": model.config.reliability},
         "audio_dir": str(audio_dir.resolve()),
         "expected": str(expected) if expected is not None else None,
         "device": str(model.device), "precision": settings["precision"],

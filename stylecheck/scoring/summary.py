@@ -68,7 +68,7 @@ def not_computed_reasons(scores: pd.DataFrame, label_set: LabelSet, tables: dict
 
 
 def summarize(scores: pd.DataFrame, label_set: LabelSet, thresholds, group_by_speaker: bool = False,
-              count_failed: bool = True) -> dict:
+              count_failed: bool = True, decision: dict | None = None) -> dict:
     """The summary tables as DataFrames (adherence, per-label P/R/F1, system comparison and,
     when asked or when a speaker column is filled, adherence over speakers; confusion, predicted
     labels and, when sources were given, source leakage), plus ``not_computed`` (name -> reason)
@@ -83,7 +83,7 @@ def summarize(scores: pd.DataFrame, label_set: LabelSet, thresholds, group_by_sp
         "label_prf": label_prf_table(scores, label_set),
         "comparison": compare_systems(scores, label_set, count_failed=count_failed),
         "speaker_adherence": (speaker_adherence_table(scores, label_set, dict(zip(label_set.labels, thresholds)),
-                                                      count_failed=count_failed)
+                                                      count_failed=count_failed, decision=decision)
                               if (group_by_speaker or has_speakers) else None),
         "confusion": confusion_table(scores, label_set),
         "distribution": predicted_distribution(scores, label_set),
@@ -118,11 +118,12 @@ def write_summary_outputs(scores: pd.DataFrame, label_set: LabelSet, thresholds,
     model_info = meta.get("model", {})
     reliability = model_info.get("reliability")
     threshold_map = dict(zip(label_set.labels, (float(t) for t in thresholds)))
-    tables = summarize(scores, label_set, thresholds, group_by_speaker, count_failed)
+    tables = summarize(scores, label_set, thresholds, group_by_speaker, count_failed,
+                       decision=model_info.get("decision"))
     write_summary_tables(out_dir, tables["adherence"], tables["label_prf"], tables["comparison"],
                          tables["speaker_adherence"], not_computed=tables["not_computed"],
                          no_style=tables["no_style"], count_failed=count_failed,
-                         after_adherence=reliability_markdown(reliability, label_set),
+                         after_adherence=reliability_markdown(reliability, label_set, model_info.get("decision")),
                          appendix=diagnostics_markdown(tables, reliability, label_set))
     write_diagnostic_tables(out_dir, tables, reliability, label_set)
     plots = [plot_adherence(tables["adherence"], out_dir / "adherence.png", weak=weak_categories(reliability, label_set)),

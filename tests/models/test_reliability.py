@@ -6,7 +6,7 @@ import json
 from stylecheck.labels import PAPER_LABELS
 from stylecheck.models.config import ModelConfig
 from stylecheck.models.reliability import reliability_from_test_metrics, weak_categories, weakness
-from stylecheck.pretrained import default_model_path
+from stylecheck.pretrained import bundled_model_names, bundled_model_path
 
 
 def _figures(f1, lo, speakers=10):
@@ -36,8 +36,15 @@ def test_config_round_trips_reliability():
     assert ModelConfig().reliability is None  # absent in older configs
 
 
-def test_bundled_model_carries_its_model_card_figures():
-    folder = default_model_path()
+def test_every_bundled_model_carries_held_out_figures_for_every_label():
+    for name in bundled_model_names():
+        cfg = ModelConfig.from_dict(json.loads((bundled_model_path(name) / "config.json").read_text()))
+        assert cfg.reliability and cfg.reliability.get("source"), name
+        assert set(cfg.reliability["per_label"]) == set(cfg.label_set.labels), name
+
+
+def test_v1_carries_its_model_card_figures():
+    folder = bundled_model_path("stylecheck-ge2e-v1")
     cfg = ModelConfig.from_dict(json.loads((folder / "config.json").read_text()))
     metrics = json.loads((folder / "test_metrics.json").read_text())
     assert cfg.reliability == reliability_from_test_metrics(metrics, cfg.label_set, cfg.reliability["source"])

@@ -50,7 +50,8 @@ def test_reliability_beside_adherence_and_weak_categories_marked(tmp_path):
     assert "F1 Female 0.98 [0.95, 1.00]; Male 0.97 [0.93, 1.00]" in adherence
     assert "WEAK: F1 Adult 0.60 [0.40, 0.80]" in adherence
     assert "Weak categories: age, brightness, roughness." in adherence  # no figures for the last two
-    assert "calibrated estimate" in text and "threshold" in text  # what probabilities and thresholds mean
+    # what probabilities and the decision rule mean (this model decides pairwise, with a margin)
+    assert "calibrated estimate" in text and "margin (0.10" in text and "uncertain" in text
 
 
 def test_without_expectations_the_page_shows_predicted_labels_and_every_file(tmp_path):
@@ -91,3 +92,11 @@ def test_readme_shows_the_committed_screenshot():
     shot = REPO / match.group(1)
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 50_000
     assert "--screenshot=docs/report.png" in readme and "chromium --headless" in readme
+
+
+def test_the_reading_note_follows_the_models_decision_rule():
+    from stylecheck.reporting.diagnostics import probability_note
+
+    assert "threshold" in probability_note(None) and "uncertain" not in probability_note(None)
+    note = probability_note({"rule": "pairwise", "uncertain_margin": {"gender": 0.0, "age": 0.2}})
+    assert "gender 0.00, age 0.20" in note and "uncertain" in note

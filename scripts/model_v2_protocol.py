@@ -1,0 +1,122 @@
+"""The evaluation protocol of default model v2 (issue 15): every candidate, leave-one-corpus-out,
+speaker-grouped CV and within-corpus, beside the corpus-only baseline and the GE2E probe.
+
+    python scripts/model_v2_protocol.py --manifests P/ls/all.csv P/lsx/all.csv P/vctk/all.csv \
+        --cache CACHE --aug-store WORK/aug.npz --out reports/model_v2
+
+Writes ``protocol.csv`` (long table: setting, model, metric, what, value, lo, hi, n) and
+``protocol.md``. Candidates choose C and the uncertain margin inside their training rows only.
+The bundled model is chosen from this table alone (see ``CHOICE_RULE``).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import pandas as pd
+
+from stylecheck.analysis.protocol import (
+    auc_table, corpus_only, evaluate_protocol, figure, ge2e_probe, linear_candidate, setting_table, speechmlc_candidate,
+)
+from stylecheck.analysis.protocol_data import add_augmented_features, add_cached_features, read_manifests
+from stylecheck.io import write_csv, write_text
+from stylecheck.reporting.markdown import markdown_table
+
+VOICE = slice(256, None)
+GE2E = slice(0, 256)
+#: The linear candidates' settings (columns of the fusion vector, class weights, augmentation,
+#: GE2E block scaled as one); scripts/build_model_v2.py fits the chosen one with the same settings.
+LINEAR = {
+    "GE2E linear (corpus-balanced)": dict(columns=GE2E, shared_scale=GE2E),
+    "voice parameters linear": dict(columns=VOICE),
+    "GE2E ‖ voice linear": dict(shared_scale=GE2E),
+    "GE2E ‖ voice linear, global class weights": dict(balance="global", shared_scale=GE2E),
+    "GE2E ‖ voice linear + channel aug.": dict(augmented=True, shared_scale=GE2E),
+    "voice parameters linear + channel aug.": dict(columns=VOICE, augmented=True),
+    # Ablations, not bundling candidates: what the uncertain margin and per-dimension scaling cost.
+    "GE2E ‖ voice linear, no uncertain (ablation)": dict(uncertain=False, shared_scale=GE2E),
+    "GE2E ‖ voice linear, per-dimension scaling (ablation)": dict(),
+}
+CANDIDATES = {
+    "corpus only (baseline)": lambda aug: corpus_only,
+    "GE2E probe, per label at 0.5": lambda aug: ge2e_probe(one_answer=False),
+    "GE2E probe, one answer": lambda aug: ge2e_probe(one_answer=True),
+    **{name: (lambda aug, kw=kw: linear_candidate("fusion", **kw)) for name, kw in LINEAR.items()},
+}
+NEEDS_AUG = {name for name in CANDIDATES if "aug." in name}
+SPEECHMLC = "SpeechMLC on [GE2E frames ‖ LLDs]"
+LOCO_ONLY = {"LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech"}
+CHOICE_RULE = ("the candidate (not a baseline, probe or ablation, and run in every setting) with the highest macro-F1 in 'LOCO pooled' "
+               "(both leave-one-corpus-out directions scored together); ties by 'CV' macro-F1")
+SETTINGS = ("LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech", "LOCO pooled", "CV", "within LibriSpeech", "within VCTK")
+
+
+def choose(results) -> str:
+    models = [m for m in dict.fromkeys(results["model"])
+              if not m.startswith(("corpus only", "GE2E probe")) and "ablation" not in m
+              and np.isfinite(figure(results, "CV", m, "F1", "macro-F1"))]  # every setting run
+    key = lambda m: (figure(results, "LOCO pooled", m, "F1", "macro-F1"), figure(results, "CV", m, "F1", "macro-F1"))  # noqa: E731
+    return max(models, key=key)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--manifests", nargs="+", required=True)
+    ap.add_argument("--cache", default=None)
+    ap.add_argument("--aug-store", default=None, help=".npz of channel-augmented features (computed if absent)")
+    ap.add_argument("--aug-copies", type=int, default=2)
+    ap.add_argument("--only", nargs="*", default=None, help="candidate names; other models' rows already in "
+                    "OUT/protocol.csv are kept")
+    ap.add_argument("--speechmlc", action="store_true", help=f"also train '{SPEECHMLC}' (leave-one-corpus-out "
+                    "settings only: each training takes minutes on 2 cores)")
+    ap.add_argument("--add", nargs="*", type=Path, default=[], help="protocol.csv files of other runs (other "
+                    "candidates, same data) to add to OUT/protocol.csv; with --render-only nothing is run")
+    ap.add_argument("--render-only", action="store_true")
+    ap.add_argument("--work", type=Path, default=Path("runs/model_v2"), help="SpeechMLC checkpoints and manifests")
+    ap.add_argument("--resamples", type=int, default=500)
+    ap.add_argument("--out", type=Path, default=Path("reports/model_v2"))
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    data = add_cached_features(read_manifests(args.manifests), args.cache)
+    if args.render_only:
+        results = pd.read_csv(args.out / "protocol.csv")
+    else:
+        names = list(CANDIDATES) if args.only is None else args.only  # "--only" alone: none of them
+        if args.aug_store and any(n in NEEDS_AUG for n in names):
+            add_augmented_features(data, args.aug_store, copies=args.aug_copies)
+        names = [n for n in names if n not in NEEDS_AUG or "fusion" in data.augmented]
+        cands = {n: CANDIDATES[n](bool(data.augmented)) for n in names}
+        if args.speechmlc:
+            cands[SPEECHMLC] = speechmlc_candidate(args.work, args.cache)
+        print(f"{len(data)} files, {len(set(data.speakers))} speakers; candidates: {list(cands)}", flush=True)
+        results = evaluate_protocol(data, cands, n_resamples=args.resamples, log=lambda s: print(s, flush=True),
+                                    settings_of={SPEECHMLC: LOCO_ONLY})
+        old = args.out / "protocol.csv"
+        if args.only is not None and old.is_file():
+            prev = pd.read_csv(old)
+            results = pd.concat([prev[~prev["model"].isin(list(cands))], results], ignore_index=True)
+    for extra in args.add:
+        more = pd.read_csv(extra)
+        results = pd.concat([results[~results["model"].isin(set(more["model"]))], more], ignore_index=True)
+    write_csv(args.out / "protocol.csv", results)
+    chosen = choose(results)
+    cats = list(data.label_set.categories)
+    parts = [f"# Default model v2: evaluation protocol\n\nChosen for bundling by the rule fixed before the run "
+             f"({CHOICE_RULE}): **{chosen}**.\n\n{len(data)} files, {len(set(data.speakers))} speakers "
+             f"(LibriSpeech family {int((data.corpus == 'LibriSpeech').sum())} files, VCTK "
+             f"{int((data.corpus == 'VCTK').sum())}).\n"]
+    for s in SETTINGS:
+        parts.append(f"## {s}\n\n" + markdown_table(setting_table(results, s, cats))
+                     + "\n\nRanking quality (AUC of the pair probability):\n\n" + markdown_table(auc_table(results, s, cats)))
+    parts.append("## Commands\n\nSee `reports/model_v2/README.md`.")
+    write_text(args.out / "protocol.md", "\n\n".join(parts) + "\n")
+    print("\n\n".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

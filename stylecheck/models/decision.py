@@ -1,0 +1,106 @@
+"""One answer per category: the one decision function that scoring, summaries and evaluation use.
+
+``decide_categories(probs [N, K], config) -> {category: [answer per row]}``, where an answer is
+one label of the category, :data:`UNCERTAIN`, or ``""`` (not judged).
+
+Rules (``ModelConfig.decision``):
+
+* ``None`` (v1 models): the most probable label at or above its threshold (``config.thresholds``),
+  ``""`` when none is; never ``uncertain``. This is the old ``decide_category`` rule.
+* ``{"rule": "pairwise", "uncertain_margin": m}``: the labels' probabilities are normalised within
+  the category (``q_l = p_l / sum p``; for a pairwise model whose two probabilities already sum to
+  1 this changes nothing), the most probable label is the answer, and ``uncertain`` when it leads
+  the runner-up by less than ``m`` (``m`` a number, or ``{category: number}``). A label that was
+  not detected at all cannot be the answer: a category always gets one answer per judged row.
+
+Rows with a non-finite probability in the category get ``""``.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..labels import LabelSet
+
+UNCERTAIN = "uncertain"
+RULES = ("pairwise",)
+
+
+def check_decision(decision: Mapping[str, Any] | None) -> None:
+    """Raise ``ValueError`` on a malformed ``decision`` setting (checked when a config is read)."""
+    if decision is None:
+        return
+    if not isinstance(decision, Mapping) or decision.get("rule") not in RULES:
+        raise ValueError(f"decision must be null or an object with rule in {RULES}, got {decision!r}")
+    margin = decision.get("uncertain_margin", 0.0)
+    values = margin.values() if isinstance(margin, Mapping) else [margin]
+    for m in values:
+        if not isinstance(m, (int, float)) or not 0.0 <= float(m) < 1.0:
+            raise ValueError(f"uncertain_margin must be in [0, 1), got {m!r}")
+
+
+def margin_for(decision: Mapping[str, Any], category: str) -> float:
+    margin = decision.get("uncertain_margin", 0.0)
+    if isinstance(margin, Mapping):
+        return float(margin.get(category, 0.0))
+    return float(margin)
+
+
+def pair_probabilities(probs: np.ndarray, label_set: LabelSet) -> np.ndarray:
+    """``probs`` normalised to sum to 1 within each category (the calibrated pair probability of a
+    pairwise model); rows whose category sums to 0 get equal shares."""
+    probs = np.asarray(probs, dtype=float)
+    out = np.empty_like(probs)
+    for cat, labels in label_set.categories.items():
+        idx = [label_set.index(lab) for lab in labels]
+        block = probs[:, idx]
+        total = block.sum(1, keepdims=True)
+        out[:, idx] = np.where(total > 0, block / np.where(total > 0, total, 1.0), 1.0 / len(idx))
+    return out
+
+
+def decide_categories(probs: np.ndarray, config) -> dict[str, list[str]]:
+    """The answer per category for every row of ``probs`` (columns in ``config.label_set`` order).
+
+    ``config`` is a :class:`~stylecheck.models.ModelConfig` (its ``label_set``, ``thresholds`` and
+    ``decision`` are read)."""
+    label_set: LabelSet = config.label_set
+    probs = np.atleast_2d(np.asarray(probs, dtype=float))
+    if probs.shape[1] != len(label_set):
+        raise ValueError(f"{probs.shape[1]} probability columns for {len(label_set)} labels")
+    thresholds = np.full(len(label_set), 0.5) if config.thresholds is None else np.asarray(config.thresholds, float)
+    decision = config.decision
+    out: dict[str, list[str]] = {}
+    pair = pair_probabilities(np.nan_to_num(probs, nan=0.0), label_set) if decision is not None else None
+    for cat, labels in label_set.categories.items():
+        idx = np.array([label_set.index(lab) for lab in labels])
+        finite = np.isfinite(probs[:, idx]).all(1)
+        answers = []
+        for r in range(probs.shape[0]):
+            if not finite[r]:
+                answers.append("")
+                continue
+            if decision is None:
+                p = probs[r, idx]
+                passing = p >= thresholds[idx]
+                answers.append(labels[int(np.argmax(np.where(passing, p, -np.inf)))] if passing.any() else "")
+                continue
+            q = pair[r, idx]
+            order = np.argsort(-q, kind="stable")
+            lead = q[order[0]] - (q[order[1]] if len(order) > 1 else 0.0)
+            answers.append(UNCERTAIN if lead < margin_for(decision, cat) else labels[int(order[0])])
+        out[cat] = answers
+    return out
+
+
+def decisions_matrix(answers: Mapping[str, list[str]], label_set: LabelSet) -> np.ndarray:
+    """0/1 matrix ``[N, K]``: 1 where the row's answer is that label (``uncertain`` and ``""`` give
+    no label), for per-label F1."""
+    n = len(next(iter(answers.values()))) if answers else 0
+    out = np.zeros((n, len(label_set)))
+    for cat, rows in answers.items():
+        for r, a in enumerate(rows):
+            if a and a != UNCERTAIN:
+                out[r, label_set.index(a)] = 1.0
+    return out

@@ -1,0 +1,84 @@
+"""The evaluation protocol on hand-made data: splits, the corpus-only baseline, the figures."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stylecheck.analysis.metrics import f1_table
+from stylecheck.analysis.protocol import (
+    corpus_only, evaluate_protocol, linear_candidate, run_candidate, score_answers, setting_splits, setting_table,
+)
+from stylecheck.analysis.protocol_data import ProtocolData
+from stylecheck.labels import PAPER_LABELS
+from stylecheck.models.decision import UNCERTAIN, decisions_matrix
+
+
+def toy(n_spk=40, per=2, seed=0) -> ProtocolData:
+    """Two corpora; brightness follows feature 0 everywhere, but corpus B is mostly Bright."""
+    rng = np.random.default_rng(seed)
+    spk = np.repeat(np.arange(n_spk), per)
+    corpus = np.where(spk < n_spk // 2, "A", "B")
+    n = len(spk)
+    x = rng.standard_normal((n, 6))
+    x[:, 0] += np.where(corpus == "B", 1.0, -1.0)  # B is brighter on average
+    y = np.full((n, 8), np.nan)
+    bright = x[:, 0] > 0
+    y[:, 4], y[:, 5] = ~bright, bright
+    male = spk % 2 == 0
+    y[:, 0], y[:, 1] = ~male, male
+    x[:, 1] += np.where(male, 2.0, -2.0)
+    return ProtocolData([f"f{i}" for i in range(n)], np.array([f"{c}:{s}" for c, s in zip(corpus, spk)]), corpus,
+                        y.astype(float), PAPER_LABELS, features={"fusion": x})
+
+
+def test_splits_are_speaker_disjoint_and_loco_crosses_corpora():
+    d = toy()
+    splits = setting_splits(d, folds=4)
+    assert set(splits) == {"LOCO A→B", "LOCO B→A", "CV", "within A", "within B"}
+    (tr, te), = splits["LOCO A→B"]
+    assert set(d.corpus[tr]) == {"A"} and set(d.corpus[te]) == {"B"}
+    for name, sp in splits.items():
+        tested = np.concatenate([t for _, t in sp])
+        assert len(tested) == len(set(tested.tolist()))  # each file tested once per setting
+        for tr, te in sp:
+            assert not set(d.speakers[tr]) & set(d.speakers[te])
+    assert {d.corpus[i] for _, te in splits["within B"] for i in te} == {"B"}
+
+
+def test_corpus_only_answers_each_corpus_majority():
+    d = toy()
+    rows = np.arange(len(d))
+    _, answers = run_candidate(d, corpus_only, setting_splits(d)["CV"])
+    b = [answers["brightness"][i] for i in rows if d.corpus[i] == "B"]
+    assert set(b) == {"Bright"}
+    a = [answers["brightness"][i] for i in rows if d.corpus[i] == "A"]
+    assert set(a) == {"Dark"}
+
+
+def test_score_answers_matches_f1_table_and_counts_uncertain_as_wrong():
+    d = toy()
+    rng = np.random.default_rng(1)
+    answers = {cat: [labs[rng.integers(0, 2)] if rng.random() > 0.2 else UNCERTAIN for _ in range(len(d))]
+               for cat, labs in PAPER_LABELS.categories.items()}
+    rows = np.arange(len(d))
+    figs = score_answers(d, rows, answers, n_resamples=200)
+    ref = f1_table(d.targets, decisions_matrix(answers, PAPER_LABELS), PAPER_LABELS.labels, d.speakers, n_resamples=0)
+    got = {f["what"]: f["value"] for f in figs if f["metric"] == "F1"}
+    for r in ref.itertuples():
+        key = "macro-F1" if r.label == "Average" else r.label
+        assert got[key] == pytest.approx(r.f1, nan_ok=True)
+    acc = next(f for f in figs if f["metric"] == "accuracy" and f["what"] == "brightness")
+    truth = np.where(d.targets[:, 5] == 1, "Bright", "Dark")
+    assert acc["value"] == pytest.approx(np.mean(np.array(answers["brightness"]) == truth))
+    assert acc["lo"] <= acc["value"] <= acc["hi"]
+
+
+def test_a_voice_feature_beats_the_corpus_across_corpora():
+    d = toy(n_spk=60)
+    res = evaluate_protocol(d, {"corpus only": corpus_only, "linear": linear_candidate("fusion")}, folds=3,
+                            n_resamples=100, log=lambda s: None)
+    acc = lambda m, s: float(res[(res.model == m) & (res.setting == s) & (res.metric == "accuracy")  # noqa: E731
+                                 & (res.what == "brightness")]["value"].iloc[0])
+    assert acc("linear", "LOCO pooled") > acc("corpus only", "LOCO pooled") + 0.1
+    table = setting_table(res, "CV", ["gender", "brightness"])
+    assert list(table["model"]) == ["corpus only", "linear"] and "macro-F1 (labels)" in table
