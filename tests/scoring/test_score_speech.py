@@ -51,6 +51,11 @@ def test_every_non_speech_file_is_no_speech_without_labels(non_speech_folder, ti
     assert speech["status"] == "ok" and speech["speech_s"] > 2.0 and np.isfinite(speech["p_Female"])
     written = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False).set_index("file")
     assert (written.loc[rows.index, "status"] == "no_speech").all()
+    # The system's gender adherence counts the six as failures: at most 1 of 7 can adhere.
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv", keep_default_na=False)
+    gender = summary[(summary["system"] == "broken") & (summary["category"] == "gender")].iloc[0]
+    assert int(gender["n"]) == 7 and int(gender["n_failed"]) == 6 and int(gender["n_matched"]) <= 1
+    assert float(gender["adherence"]) <= 1 / 7 + 1e-9 and float(gender["hi"]) < 0.6
 
 
 def test_without_the_check_everything_is_classified(non_speech_folder, tiny_model_dir):
