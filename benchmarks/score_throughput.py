@@ -59,7 +59,12 @@ STAND_INS = ("ge2e", "ge2e-frames", "mel80")
 SSL_LAYER = 6
 
 
+#: Issue 15's target for the bundled default (voice parameters + GE2E), end to end on 2 CPU cores.
+#: (Issue 9's >= 300x was set for the GE2E-only v1 model.)
+DEFAULT_TARGET_RTF = 100
+
 # -- FLOPs of HuBERT-base up to a layer -------------------------------------------------------
+
 def hubert_flops(n_samples: int, config, layers: int) -> float:
     """Multiply-add FLOPs (x2) of the conv feature encoder, the feature projection, the
     positional convolution and ``layers`` transformer layers for one input of ``n_samples``."""
@@ -106,12 +111,12 @@ def arm_pipeline(args) -> None:
     marks = {max(1, round(args.n_expected * f)) for f in (0.01, 0.1, 0.25, 0.5, 0.75, 1.0)}
 
     def progress(done: int, total: int, audio_s: float) -> None:
-        if any(done >= m > done - args.batch_size for m in marks):
+        if any(done >= m > done - (args.batch_size or 32) for m in marks):
             rss_trace.append((done, round(current_rss_mib(), 1)))
 
     with tempfile.TemporaryDirectory() as out:
         t0, c0 = time.perf_counter(), time.process_time()
-        scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size,
+        scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size or None,
                                  bf16=bf16, progress=progress, workers=args.workers or None, speech=speech)
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
@@ -270,7 +275,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--quick", action="store_true", help="40 files, for a fast check")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     p.add_argument("--threads", type=int, default=0, help="torch threads per arm (0: torch's default)")
-    p.add_argument("--batch-size", type=int, default=32, help="files per scoring batch (score_directory's default)")
+    p.add_argument("--batch-size", type=int, default=0,
+                   help="files per scoring batch (0, the default: score_directory's automatic choice)")
     p.add_argument("--memory-files", type=int, default=0, help="also score this many short files with the default model")
     p.add_argument("--skip-arms", action="store_true", help="only the --memory-files run")
     p.add_argument("--arms", default="", help="comma-separated arm names to run (default: all), e.g. "
@@ -465,8 +471,8 @@ def run_benchmark(args, argv: list[str]) -> None:
                                 f"{diffs[name]:.2e} (limit 1e-3 in fp32; bf16 is approximate).")
         for name in [n + t for n in ("default",) + STAND_INS for t in ("", "-1t", "-1w")]:
             if name in by:
-                verdicts.append(f"- {name}: {by[name]['rtf']}x real time (target for the default >= 300x): "
-                                f"{'met' if by[name]['rtf'] >= 300 else 'NOT met'}.")
+                verdicts.append(f"- {name}: {by[name]['rtf']}x real time (target for the default, issue 15: "
+                                f">= {DEFAULT_TARGET_RTF}x): {'met' if by[name]['rtf'] >= DEFAULT_TARGET_RTF else 'NOT met'}.")
         body.append("\n".join(verdicts) + "\n")
         # A run without the HuBERT arm gets its own section, so it never replaces the full matrix.
         title = ("Scoring throughput: HuBERT pipeline vs naive reference" if {"naive", "hubert"} <= set(by)

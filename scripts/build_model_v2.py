@@ -116,7 +116,7 @@ def main(argv=None) -> int:
     ap.add_argument("--protocol", type=Path, default=Path("reports/model_v2/protocol.csv"))
     ap.add_argument("--out", type=Path, default=Path("stylecheck/pretrained/stylecheck-voice-v2"))
     ap.add_argument("--name", default="stylecheck-voice-v2")
-    ap.add_argument("--version", default="2.0")
+    ap.add_argument("--version", default="2.1")
     ap.add_argument("--section", type=Path, nargs="*", default=[])
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
@@ -193,8 +193,9 @@ Built {date} by `scripts/build_model_v2.py`; every figure below was measured by 
 ## What it is
 
 * **Input vector per utterance** (backbone `fusion`, `stylecheck/features/voice_backbone.py`):
-  the mean GE2E speaker embedding (resemblyzer's encoder, 1.6 s windows) concatenated with 44
-  eGeMAPS-like voice parameters computed with Praat (`parselmouth`), librosa and torch: F0 in
+  the mean GE2E speaker embedding (resemblyzer's encoder, 1.6 s windows, at most 6 of them spread
+  evenly over a longer file) concatenated with 44 eGeMAPS-like voice parameters (version 2: every
+  analysis on a 40 ms grid) computed with Praat (`parselmouth`), librosa and torch: F0 in
   semitones (mean, sd, percentiles, range), loudness, jitter, shimmer, HNR, CPP, F1-F3 and
   bandwidths, formant dispersion, alpha ratio, Hammarberg index, spectral slopes, H1-H2, H1-A3,
   voiced-segment rate and lengths (`stylecheck/features/voice.py`). No openSMILE component:
@@ -208,7 +209,8 @@ Built {date} by `scripts/build_model_v2.py`; every figure below was measured by 
   out-of-fold predictions of the training speakers: the widest margin (grid 0 to 0.2) inside
   which the out-of-fold answers were right at most 55% of the time, i.e. little better than a coin
   (`stylecheck/training/linear.py`).
-* **Training**: all {n} files / {n_spk} speakers ({per_corpus}), class weights balanced within
+* **Training**: all {n} files / {n_spk} speakers ({per_corpus}), each cut to its speech exactly
+  as scoring cuts it (Silero VAD, first to last speech plus 0.1 s), class weights balanced within
   each corpus ({balance}), {aug} channel-augmented copies per file (band-limiting, EQ tilt,
   low-pass, noise at 10-35 dB SNR, loudness).
 * **Chosen by the protocol** (`reports/model_v2/protocol.md`, rule fixed before the run: highest

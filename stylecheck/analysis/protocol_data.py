@@ -10,7 +10,9 @@ per (file, copy, seed) and stored in an ``.npz`` beside the cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -18,8 +20,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..audio.vad import SpeechSettings
 from ..data.manifest import read_manifest
 from ..labels import PAPER_LABELS, LabelSet
+
+#: Files are cut to their speech as scoring cuts them by default, so the model is trained on what
+#: it will be shown: whole files would teach it each corpus's leading and trailing silence.
+TRAINING_SPEECH = SpeechSettings()
 
 #: Corpus names of the manifests' ``corpus`` column, as the protocol reports them.
 CORPUS_NAMES = {"libritts_p": "LibriSpeech", "dreamvoice": "VCTK"}
@@ -63,7 +70,7 @@ def add_cached_features(data: ProtocolData, cache_dir: str | None) -> ProtocolDa
     from ..features import build_backbone
     from ..training import FeatureCache
 
-    fusion = FeatureCache(build_backbone("fusion"), cache_dir).get(data.paths)
+    fusion = FeatureCache(build_backbone("fusion"), cache_dir, speech=TRAINING_SPEECH).get(data.paths)
     data.features["fusion"] = utterance_matrix(fusion)
     # The probe's "mean GE2E embedding" is the fusion vector's GE2E part (the mean of
     # L2-normalised 1.6 s partial embeddings, L2-normalised again): the same encoder and
@@ -80,27 +87,36 @@ def add_augmented_features(data: ProtocolData, store: str | os.PathLike, copies:
     import torch
 
     from ..audio import load_audio
+    from ..audio.vad import trim_to_speech
     from ..features import build_backbone
     from ..models.style_model import extract_frames
     from ..training.channel import channel_augment
 
-    key = hashlib.sha256(("\n".join(data.paths) + f"|{copies}|{seed}|v1").encode()).hexdigest()[:16]
+    bb = build_backbone("fusion")
+    spec = json.dumps(bb.spec, sort_keys=True)  # features of another backbone version are not reused
+    speech = json.dumps(TRAINING_SPEECH.to_dict(), sort_keys=True)
+    key = hashlib.sha256(("\n".join(data.paths) + f"|{copies}|{seed}|{spec}|{speech}").encode()).hexdigest()[:16]
     store = Path(store)
     if store.is_file():
         z = np.load(store)
         if str(z["key"]) == key:
             data.augmented["fusion"] = (z["x"], z["owner"])
             return data
-    bb = build_backbone("fusion")
-    xs, owners = [], []
-    for i, p in enumerate(data.paths):
-        wave = load_audio(p, bb.sample_rate)
+
+    def augmented_vectors(i: int) -> np.ndarray:
+        # Each file's copies come from its own generator, so threads do not change them.
+        wave = trim_to_speech([load_audio(data.paths[i], bb.sample_rate)], bb.sample_rate, TRAINING_SPEECH)[0]
         rng = np.random.default_rng([seed, i])
         waves = [channel_augment(wave, bb.sample_rate, rng) for _ in range(copies)]
+        torch.set_num_threads(1)
         with torch.inference_mode():
-            frames = extract_frames(bb, waves, 30.0)
-        xs.append(utterance_matrix(frames))
-        owners += [i] * copies
+            return utterance_matrix(extract_frames(bb, waves, 30.0))
+
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max(1, os.cpu_count() or 1)) as pool:
+        xs = list(pool.map(augmented_vectors, range(len(data.paths))))
+    owners = [i for i in range(len(data.paths)) for _ in range(copies)]
     x, owner = np.concatenate(xs), np.asarray(owners)
     store.parent.mkdir(parents=True, exist_ok=True)
     tmp = store.with_suffix(".tmp.npz")

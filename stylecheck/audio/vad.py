@@ -244,4 +244,21 @@ def detect_speech(waves: Sequence[torch.Tensor], sample_rate: int,
     return SpeechDetector(settings).detect(waves, sample_rate)
 
 
-__all__ = ["SpeechDetector", "SpeechRegions", "SpeechSettings", "VAD_SAMPLE_RATE", "detect_speech"]
+def trim_to_speech(waves: Sequence[torch.Tensor], sample_rate: int,
+                   settings: SpeechSettings | None = None) -> list[torch.Tensor]:
+    """Each wave cut to its span of speech as scoring cuts it (``settings.trim``, ``pad_s``), so
+    that features for training see what scoring will show the model; a wave with less speech
+    than ``settings.min_speech_s`` is kept whole (training data is speech by construction)."""
+    settings = settings or SpeechSettings()
+    if not settings.trim:
+        return list(waves)
+    out = []
+    for wave, regions in zip(waves, detect_speech(waves, sample_rate, settings)):
+        if regions.speech_s >= settings.min_speech_s and regions.regions:
+            start, end = regions.span(settings.pad_s)
+            wave = wave[start:end]
+        out.append(wave)
+    return out
+
+
+__all__ = ["SpeechDetector", "SpeechRegions", "SpeechSettings", "VAD_SAMPLE_RATE", "detect_speech", "trim_to_speech"]

@@ -18,7 +18,7 @@ def score(
     out: Path = typer.Option(..., "--out", help="Output folder."),
     force: bool = typer.Option(False, help="Rescore every file (ignore results already in --out)."),
     shard: Optional[str] = typer.Option(None, help="Score only shard I/N of the sorted file list (Slurm arrays)."),
-    batch_size: int = typer.Option(32, help="Files per model call (more keeps the cores busier; memory grows with it)."),
+    batch_size: Optional[int] = typer.Option(None, min=1, help="Files per model call (default: 32, on a CPU fewer for short folders so all workers stay busy; memory grows with it)."),
     device: str = typer.Option("auto", help="auto | cpu | cuda"),
     workers: Optional[int] = typer.Option(None, min=1, help="Batches scored side by side (default: one per CPU thread, up to 4; 1 on a GPU)."),
     precision: str = typer.Option("fp32", help="fp32 (default: the same probabilities on every machine) | bf16 (faster on some CPUs/GPUs, approximate: probabilities move by up to ~0.1)"),

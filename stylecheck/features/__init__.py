@@ -23,15 +23,16 @@ def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwarg
         if kind == "ge2e":
             from .ge2e import GE2EBackbone
 
-            return GE2EBackbone(variant=spec.get("variant", "partials"), partial_hop=spec.get("partial_hop", 40))
+            return GE2EBackbone(variant=spec.get("variant", "partials"), partial_hop=spec.get("partial_hop", 40),
+                                max_partials=spec.get("max_partials"))
         if kind == "voice":
             from .voice_backbone import VoiceBackbone
 
-            return VoiceBackbone(level=spec.get("level", "functionals"))
+            return VoiceBackbone(level=spec.get("level", "functionals"), version=spec.get("version", 1))
         if kind == "fusion":
             from .voice_backbone import FusionBackbone
 
-            return FusionBackbone(level=spec.get("level", "utterance"))
+            return FusionBackbone(level=spec.get("level", "utterance"), version=spec.get("voice_version", 1))
         if kind == "ssl":
             from .ssl import SSLBackbone
 
@@ -44,8 +45,12 @@ def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwarg
         return build_backbone({"kind": "ge2e", "variant": "partials"})
     if name == "ge2e-frames":
         return build_backbone({"kind": "ge2e", "variant": "frames"})
-    named = {"voice": {"kind": "voice", "level": "functionals"}, "voice-lld": {"kind": "voice", "level": "lld"},
-             "fusion": {"kind": "fusion", "level": "utterance"}, "fusion-frames": {"kind": "fusion", "level": "frames"}}
+    from .voice import VOICE_VERSION
+
+    named = {"voice": {"kind": "voice", "level": "functionals", "version": VOICE_VERSION},
+             "voice-lld": {"kind": "voice", "level": "lld", "version": VOICE_VERSION},
+             "fusion": {"kind": "fusion", "level": "utterance", "voice_version": VOICE_VERSION},
+             "fusion-frames": {"kind": "fusion", "level": "frames", "voice_version": VOICE_VERSION}}
     if name in named:
         return build_backbone(named[name])
     from .ssl import DEFAULT_SSL_MODEL

@@ -12,7 +12,8 @@ Two variants expose a feature sequence:
   input, so each frame carries the encoder's running summary of the voice so far;
 * ``partials``: GE2E's own partial-utterance embeddings: the L2-normalised embedding of every
   1.6 s window (160 frames), one every ``partial_hop`` frames (default 0.4 s) — the unit the
-  encoder was trained on.
+  encoder was trained on. With ``max_partials``, an input that would give more windows gets that
+  many, spread evenly from its start to its end.
 """
 from __future__ import annotations
 
@@ -89,12 +90,15 @@ class GE2ENetwork(nn.Module):
 
 
 class GE2EBackbone(Backbone):
-    def __init__(self, variant: str = "partials", partial_hop: int = 40):
+    def __init__(self, variant: str = "partials", partial_hop: int = 40, max_partials: int | None = None):
         super().__init__()
         if variant not in ("frames", "partials"):
             raise ValueError(f"unknown GE2E variant {variant!r} (frames or partials)")
+        if max_partials is not None and int(max_partials) < 2:
+            raise ValueError(f"max_partials must be at least 2 (got {max_partials})")
         self.variant = variant
         self.partial_hop = int(partial_hop)
+        self.max_partials = None if max_partials is None else int(max_partials)
         self.sample_rate = 16000
         self.hop = 160
         self.mel = T.MelSpectrogram(
@@ -115,6 +119,8 @@ class GE2EBackbone(Backbone):
         spec = {"kind": "ge2e", "variant": self.variant, "weights": "resemblyzer"}
         if self.variant == "partials":
             spec["partial_hop"] = self.partial_hop
+            if self.max_partials is not None:
+                spec["max_partials"] = self.max_partials
         return spec
 
     @staticmethod
@@ -158,14 +164,21 @@ class GE2EBackbone(Backbone):
     def n_partials(self, n_frames: torch.Tensor) -> torch.Tensor:
         # Windows of 160 frames every `partial_hop`; a shorter input gives one (shorter) window.
         extra = (n_frames - PARTIAL_FRAMES).clamp_min(0)
-        return torch.div(extra + self.partial_hop - 1, self.partial_hop, rounding_mode="floor") + 1
+        count = torch.div(extra + self.partial_hop - 1, self.partial_hop, rounding_mode="floor") + 1
+        return count if self.max_partials is None else count.clamp_max(self.max_partials)
+
+    def _partial_starts(self, n: int, count: int) -> list[int]:
+        last = max(n - PARTIAL_FRAMES, 0)
+        if self.max_partials is not None and count == self.max_partials and (count - 1) * self.partial_hop < last:
+            # Capped: spread the windows evenly over the whole input (first at 0, last at the end).
+            return [round(j * last / (count - 1)) for j in range(count)]
+        return [min(j * self.partial_hop, last) for j in range(count)]
 
     def _partials(self, mels, n_frames, device):
         counts = self.n_partials(n_frames)
         windows, lens = [], []
         for i, n in enumerate(n_frames.tolist()):
-            for j in range(int(counts[i])):
-                start = min(j * self.partial_hop, max(n - PARTIAL_FRAMES, 0))
+            for start in self._partial_starts(n, int(counts[i])):
                 windows.append(mels[i, start : start + min(PARTIAL_FRAMES, n)])
                 lens.append(min(PARTIAL_FRAMES, n))
         # Windows of equal length go through the LSTM together as one dense batch (nearly all

@@ -1,8 +1,11 @@
 """Voice parameters in the spirit of eGeMAPS (Eyben et al., 2016), computed with Praat
 (``parselmouth``), librosa and torch, with no non-commercial component.
 
-Low-level descriptors (LLDs) on a 20 ms grid whose frame ``i`` is centred at ``i * 20 ms``
-(``n // 320 + 1`` frames at 16 kHz; every second frame of the GE2E ``frames`` grid):
+Low-level descriptors (LLDs) on a grid of ``hop`` samples whose frame ``i`` is centred at
+``i * hop`` (``n // hop + 1`` frames at 16 kHz). Version 2 (the default) analyses every 40 ms,
+version 1 every 20 ms (:data:`VERSION_HOPS`); a checkpoint stores the version its head was
+trained on. The functionals are means, spreads and percentiles over seconds of speech, which a
+40 ms grid estimates as well as a 20 ms one at half the cost of every analysis below:
 
 * from Praat's autocorrelation pitch analysis (the whole file in one call, at 8 kHz: F0 needs
   no more bandwidth and it halves the cost): F0 in semitones
@@ -20,7 +23,7 @@ a glottal-pulse point process, and the rate of voiced segments.
 
 Speed (measured, see reports/model_v2): Praat's own formant and harmonicity analyses cost more
 than the rest of scoring together, so formants use the vectorised LPC above and HNR comes from
-the pitch analysis; every analysis runs once over the whole file, on a 20 ms grid.
+the pitch analysis; every analysis runs once over the whole file, on the version's grid.
 """
 from __future__ import annotations
 
@@ -31,7 +34,9 @@ import numpy as np
 import torch
 
 SR = 16000
-HOP = 320  # 20 ms analysis grid
+VERSION_HOPS = {1: 320, 2: 640}  # analysis grid per feature version: 20 ms, 40 ms
+VOICE_VERSION = 2  # what new backbones compute
+HOP = VERSION_HOPS[VOICE_VERSION]
 PITCH_SR = 8000
 LLD_NAMES = (
     "f0_semitone", "voiced", "loudness", "hnr_db", "cpp_db",
@@ -50,18 +55,27 @@ def _semitones(f0: np.ndarray) -> np.ndarray:
     return 12.0 * np.log2(np.maximum(f0, 1e-3) / 27.5)
 
 
-def _pitch(wave: np.ndarray, n_frames: int):
+def hop_for(version: int) -> int:
+    """Analysis hop (samples at 16 kHz) of a feature version; a clear error for an unknown one."""
+    try:
+        return VERSION_HOPS[int(version)]
+    except (KeyError, ValueError, TypeError):
+        raise ValueError(f"unknown voice-parameter version {version!r} (known: {sorted(VERSION_HOPS)}); "
+                         "the checkpoint needs a newer stylecheck") from None
+
+
+def _pitch(wave: np.ndarray, n_frames: int, hop: int):
     """F0 (Hz, 0 when unvoiced) and autocorrelation strength on the analysis grid."""
     import parselmouth
     from scipy.signal import resample_poly
 
     snd = parselmouth.Sound(resample_poly(wave, PITCH_SR, SR), PITCH_SR)
-    pitch = snd.to_pitch_ac(time_step=HOP / SR, pitch_floor=_F0_FLOOR, pitch_ceiling=_F0_CEIL,
+    pitch = snd.to_pitch_ac(time_step=hop / SR, pitch_floor=_F0_FLOOR, pitch_ceiling=_F0_CEIL,
                             max_number_of_candidates=6)
     sel = pitch.selected_array
     f0_p, r_p = sel["frequency"], sel["strength"]
     # Praat's frames start at x1 (centred in the file); map each grid time to the nearest one.
-    t = np.arange(n_frames) * HOP / SR
+    t = np.arange(n_frames) * hop / SR
     idx = np.rint((t - pitch.x1) / pitch.dx).astype(int)
     inside = (idx >= 0) & (idx < len(f0_p))
     f0 = np.zeros(n_frames)
@@ -93,11 +107,11 @@ def _stft_setup(n_fft: int):
     return torch.hann_window(n_fft), freqs
 
 
-def _power_spectrum(wave: np.ndarray, n_fft: int) -> np.ndarray:
+def _power_spectrum(wave: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
     """Power spectrum ``[F, n_fft/2+1]`` of Hann frames centred on the grid (zero-padded ends)."""
     window, _ = _stft_setup(n_fft)
     x = torch.from_numpy(wave.astype(np.float32))
-    spec = torch.stft(x, n_fft, HOP, window=window, center=True, pad_mode="constant", return_complex=True)
+    spec = torch.stft(x, n_fft, hop, window=window, center=True, pad_mode="constant", return_complex=True)
     return torch.view_as_real(spec).pow(2).sum(-1).T.numpy()
 
 
@@ -117,8 +131,8 @@ def _slope_weights(freqs: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return w
 
 
-def _spectral_llds(wave: np.ndarray, n_frames: int, f0: np.ndarray, formant3: np.ndarray):
-    p = _power_spectrum(wave, N_FFT)[:n_frames]
+def _spectral_llds(wave: np.ndarray, n_frames: int, f0: np.ndarray, formant3: np.ndarray, hop: int):
+    p = _power_spectrum(wave, N_FFT, hop)[:n_frames]
     _, freqs = _stft_setup(N_FFT)
     eps = 1e-10
     loud = (np.maximum(p @ _mel_fbank(N_FFT), 0.0) ** 0.3).sum(1)
@@ -190,7 +204,7 @@ FORMANT_SR = 11000
 _LPC_ORDER = 10
 
 
-def _formants(wave: np.ndarray, n_frames: int, voiced: np.ndarray) -> np.ndarray:
+def _formants(wave: np.ndarray, n_frames: int, voiced: np.ndarray, hop: int) -> np.ndarray:
     """F1-F3 and bandwidths ``[F, 6]`` (0 where unvoiced or not found)."""
     import librosa
     from scipy.signal import resample_poly
@@ -203,7 +217,7 @@ def _formants(wave: np.ndarray, n_frames: int, voiced: np.ndarray) -> np.ndarray
     x = np.append(x[0], x[1:] - 0.94 * x[:-1])  # pre-emphasis from ~100 Hz, as Praat's 50 Hz default
     win = int(0.025 * FORMANT_SR)
     pad = np.pad(x, (win, win))
-    centres = np.rint(rows * HOP / SR * FORMANT_SR).astype(int) + win
+    centres = np.rint(rows * hop / SR * FORMANT_SR).astype(int) + win
     idx = centres[:, None] - win // 2 + np.arange(win)[None, :]
     frames = pad[idx] * np.hamming(win)[None, :]
     # A faint fixed dither keeps digital-silence frames from making the LPC fit singular.
@@ -215,7 +229,9 @@ def _formants(wave: np.ndarray, n_frames: int, voiced: np.ndarray) -> np.ndarray
     comp = np.zeros((len(rows), _LPC_ORDER, _LPC_ORDER))
     comp[:, 0, :] = -a[:, 1:] / a[:, :1]
     comp[:, np.arange(1, _LPC_ORDER), np.arange(_LPC_ORDER - 1)] = 1.0
-    roots = np.linalg.eigvals(comp)
+    # torch's batched eigensolver: about twice numpy's speed here, and it releases the GIL, so
+    # the scoring workers overlap it.
+    roots = torch.linalg.eigvals(torch.from_numpy(comp)).numpy()
     freq = np.angle(roots) * FORMANT_SR / (2 * math.pi)
     bw = -np.log(np.maximum(np.abs(roots), 1e-9)) * FORMANT_SR / math.pi
     ok = (freq > 90) & (freq < FORMANT_SR / 2 - 50) & (bw < 700) & np.isfinite(freq)
@@ -229,21 +245,21 @@ def _formants(wave: np.ndarray, n_frames: int, voiced: np.ndarray) -> np.ndarray
     return out
 
 
-def n_frames_for(n_samples: int) -> int:
-    return n_samples // HOP + 1
+def n_frames_for(n_samples: int, hop: int = HOP) -> int:
+    return n_samples // hop + 1
 
 
-def voice_llds(wave: np.ndarray) -> tuple[np.ndarray, dict]:
-    """LLDs ``[F, len(LLD_NAMES)]`` (physical units) of a mono 16 kHz wave, and the file-level
-    extras the functionals need (jitter, shimmer, frame energy)."""
+def voice_llds(wave: np.ndarray, hop: int = HOP) -> tuple[np.ndarray, dict]:
+    """LLDs ``[F, len(LLD_NAMES)]`` (physical units) of a mono 16 kHz wave on a ``hop``-sample
+    grid, and the file-level extras the functionals need (jitter, shimmer, frame energy, hop)."""
     wave = np.asarray(wave, dtype=np.float64)
-    n = n_frames_for(len(wave))
+    n = n_frames_for(len(wave), hop)
     if len(wave) < int(3 / _F0_FLOOR * SR) + 1:  # Praat needs three periods of the floor
         wave = np.pad(wave, (0, int(3 / _F0_FLOOR * SR) + 1 - len(wave)))
-    f0, r, snd, pitch = _pitch(wave, n)
+    f0, r, snd, pitch = _pitch(wave, n, hop)
     voiced = f0 > 0
-    form = _formants(wave, n, voiced)
-    loud, alpha, hammar, s1, s2, cpp, h1h2, h1a3, energy_db = _spectral_llds(wave, n, f0, form[:, 2])
+    form = _formants(wave, n, voiced, hop)
+    loud, alpha, hammar, s1, s2, cpp, h1h2, h1a3, energy_db = _spectral_llds(wave, n, f0, form[:, 2], hop)
     r = np.clip(r, 1e-4, 1 - 1e-4)
     hnr = np.where(voiced, 10 * np.log10(r / (1 - r)), 0.0)
     lld = np.column_stack([
@@ -252,7 +268,7 @@ def voice_llds(wave: np.ndarray) -> tuple[np.ndarray, dict]:
         alpha, hammar, s1, s2, h1h2, h1a3,
     ])
     jitter, shimmer = _jitter_shimmer(snd, pitch)
-    return lld.astype(np.float32), {"jitter": jitter, "shimmer_db": shimmer, "energy_db": energy_db}
+    return lld.astype(np.float32), {"jitter": jitter, "shimmer_db": shimmer, "energy_db": energy_db, "hop": hop}
 
 
 FUNCTIONAL_NAMES = (
@@ -312,9 +328,10 @@ def voice_functionals(lld: np.ndarray, extras: dict) -> np.ndarray:
         vals += [_mean_sd(col[k][voiced])[0], _mean_sd(col[k][unvoiced])[0]]
     vals += [*_mean_sd(col["h1_h2_db"][voiced]), *_mean_sd(col["h1_a3_db"][voiced])]
     v_runs, u_runs = _runs(voiced[active] if active.any() else voiced)
-    seconds = max(active.sum(), 1) * HOP / SR
+    frame_s = extras.get("hop", HOP) / SR
+    seconds = max(active.sum(), 1) * frame_s
     vals += [float(voiced.mean()) if voiced.size else 0.0, len(v_runs) / seconds,
-             *_mean_sd(v_runs * HOP / SR), _mean_sd(u_runs * HOP / SR)[0]]
+             *_mean_sd(v_runs * frame_s), _mean_sd(u_runs * frame_s)[0]]
     out = np.asarray(vals, dtype=np.float64)
     return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
 

@@ -268,7 +268,7 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
 
 def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | None = None,
                     model: StyleModel | str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None,
-                    force: bool = False, shard: Shard | None = None, batch_size: int = 32, device: str = "cpu",
+                    force: bool = False, shard: Shard | None = None, batch_size: int | None = None, device: str = "cpu",
                     bf16: bool = False, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
                     workers: int | None = None, copy_audio: bool = False, skip_bad_rows: bool = False,
@@ -281,7 +281,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     changes its probabilities (model and weights, precision, speech settings, window settings:
     :func:`~stylecheck.scoring.pipeline.result_settings`) are the same; otherwise, or with
     ``force``, it is rescored. ``workers`` batches are scored side by side (default: one per CPU
-    thread, up to 4; 1 on a GPU); results do not depend on it, nor on ``batch_size``.
+    thread, up to 4; 1 on a GPU); results do not depend on it, nor on ``batch_size`` (default:
+    :func:`~stylecheck.scoring.pipeline.auto_batch_size`).
     ``copy_audio`` copies the audio the report plays into ``out_dir/audio``, so the output folder
     can be moved or zipped on its own. ``skip_bad_rows`` scores the usable rows of a STYLES.csv
     with bad ones and lists those as ``bad_row``; ``count_failed`` (default) counts listed files

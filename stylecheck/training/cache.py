@@ -1,7 +1,8 @@
 """On-disk cache of frozen backbone features, keyed by file content and backbone spec.
 
 Entry path: ``<root>/<spec hash>/<content hash[:2]>/<content hash>.safetensors``. The spec hash
-covers everything that changes the frames (backbone spec, sample rate, segment length), the
+covers everything that changes the frames (backbone spec, sample rate, segment length, speech
+trimming), the
 content hash the file's bytes, so a renamed file still hits and an edited file misses. Entries are
 written to a temporary file and renamed: an interrupted run leaves complete entries or none.
 """
@@ -16,7 +17,8 @@ from typing import Sequence
 import torch
 from safetensors.torch import load_file, save_file
 
-from ..audio import load_audio
+from ..audio import SpeechSettings, load_audio
+from ..audio.vad import trim_to_speech
 from ..features import Backbone
 from ..io import atomic_path
 from ..models.style_model import extract_frames
@@ -34,21 +36,29 @@ def file_hash(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def spec_hash(spec: dict, sample_rate: int, segment_s: float) -> str:
-    key = json.dumps({"spec": spec, "sample_rate": sample_rate, "segment_s": segment_s}, sort_keys=True)
+def spec_hash(spec: dict, sample_rate: int, segment_s: float, speech: dict | None = None) -> str:
+    content = {"spec": spec, "sample_rate": sample_rate, "segment_s": segment_s}
+    if speech is not None:  # absent for untrimmed features, so their existing entries still hit
+        content["speech"] = speech
+    key = json.dumps(content, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 class FeatureCache:
-    """Frames ``[F, D]`` (float32) per audio file, computed once per backbone spec."""
+    """Frames ``[F, D]`` (float32) per audio file, computed once per backbone spec.
+
+    ``speech``: cut each file to its speech first (:func:`~stylecheck.audio.vad.trim_to_speech`),
+    as scoring does with the same settings; ``None`` uses whole files."""
 
     def __init__(self, backbone: Backbone, root: str | os.PathLike | None = None, segment_s: float = 30.0,
-                 enabled: bool = True):
+                 enabled: bool = True, speech: SpeechSettings | None = None):
         self.backbone = backbone
         self.segment_s = segment_s
         self.enabled = enabled
+        self.speech = speech
         self.root = Path(root) if root is not None else default_cache_dir()
-        self.folder = self.root / spec_hash(backbone.spec, backbone.sample_rate, segment_s)
+        self.folder = self.root / spec_hash(backbone.spec, backbone.sample_rate, segment_s,
+                                            None if speech is None else speech.to_dict())
         self.computed = 0  # files whose features were computed (not read from the cache)
         self._hashes: dict[str, str] = {}
 
@@ -78,6 +88,8 @@ class FeatureCache:
         for s in range(0, len(todo), batch_files):
             chunk = todo[s : s + batch_files]
             waves = [load_audio(paths[i], self.backbone.sample_rate) for i in chunk]
+            if self.speech is not None:
+                waves = trim_to_speech(waves, self.backbone.sample_rate, self.speech)
             frames = extract_frames(self.backbone, waves, self.segment_s)
             self.computed += len(chunk)
             for i, fr in zip(chunk, frames):

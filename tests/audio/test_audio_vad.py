@@ -90,3 +90,16 @@ def test_importing_silero_keeps_the_callers_thread_count():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "2"
+
+
+def test_trim_to_speech_cuts_the_silence_around_speech_and_keeps_non_speech_whole():
+    from stylecheck.audio.vad import trim_to_speech
+
+    speech = speech_like(2.0, seed=4)
+    padded = np.concatenate([np.zeros(SR), speech, np.zeros(SR)]).astype(np.float32)
+    noise = (0.05 * np.random.default_rng(0).standard_normal(SR)).astype(np.float32)
+    cut, kept = trim_to_speech(tensors([padded, noise]), SR)
+    assert 1.8 * SR < cut.shape[0] < 2.4 * SR  # the speech plus 0.1 s each side, roughly
+    assert kept.shape[0] == SR
+    whole = trim_to_speech(tensors([padded]), SR, SpeechSettings(trim=False))[0]
+    assert whole.shape[0] == padded.shape[0]

@@ -140,3 +140,33 @@ def test_spec_round_trip_and_names():
 def test_unknown_variant_is_rejected():
     with pytest.raises(ValueError, match="unknown GE2E variant 'mean'"):
         GE2EBackbone(variant="mean")
+
+
+def test_max_partials_spreads_a_capped_count_over_the_whole_input():
+    capped = GE2EBackbone(variant="partials", partial_hop=160, max_partials=6)
+    free = GE2EBackbone(variant="partials", partial_hop=160)
+    n = 2000  # frames: 13 uncapped windows
+    assert int(free.n_partials(torch.tensor([n]))) == 13
+    assert int(capped.n_partials(torch.tensor([n]))) == 6
+    starts = capped._partial_starts(n, 6)
+    assert starts[0] == 0 and starts[-1] == n - PARTIAL_FRAMES
+    assert np.ptp(np.diff(starts)) <= 1  # evenly spaced
+    # Inputs that give no more windows than the cap are windowed exactly as without it.
+    for n in (100, 160, 500, 960):
+        count = int(capped.n_partials(torch.tensor([n])))
+        assert count == int(free.n_partials(torch.tensor([n]))) <= 6
+        assert capped._partial_starts(n, count) == free._partial_starts(n, count)
+
+
+def test_max_partials_embeddings_are_those_windows_and_round_trip():
+    capped = build_backbone({"kind": "ge2e", "variant": "partials", "partial_hop": 160, "max_partials": 3})
+    assert capped.spec["max_partials"] == 3 and "max_partials" not in build_backbone("ge2e").spec
+    wave = voice_like(8.0, f0=140)
+    frames, mask = one(capped, wave)
+    assert mask.sum().item() == 3
+    mels, n = capped.mel_frames(torch.from_numpy(wave)[None], torch.tensor([len(wave)]))
+    starts = capped._partial_starts(int(n[0]), 3)
+    direct = capped.net.embed(torch.stack([mels[0, s : s + PARTIAL_FRAMES] for s in starts]))
+    torch.testing.assert_close(frames[0, :3], direct, atol=1e-5, rtol=0)
+    with pytest.raises(ValueError, match="max_partials"):
+        GE2EBackbone(max_partials=1)

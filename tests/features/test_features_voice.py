@@ -108,3 +108,29 @@ def test_fusion_backbone_contract(name, level):
         torch.testing.assert_close(frames[1, 0, :256].norm(), torch.tensor(1.0), atol=1e-4, rtol=0)
         np.testing.assert_allclose(frames[1, 0, 256:].numpy(), np.array(list(functionals(w.numpy()).values())),
                                    rtol=1e-4, atol=1e-4)
+
+
+def test_version_sets_the_analysis_grid_and_old_specs_keep_version_1():
+    wave = voice_like(1.3, f0=150)
+    n = len(wave)
+    v1, v2 = VoiceBackbone("lld", version=1), VoiceBackbone("lld", version=2)
+    assert (v1.hop, v2.hop) == (320, 640) and v2.spec["version"] == 2
+    assert int(v1.n_frames(torch.tensor([n]))) == n // 320 + 1
+    assert int(v2.n_frames(torch.tensor([n]))) == n // 640 + 1
+    # A checkpoint written before versions existed says 1 (or nothing): it gets the 20 ms grid.
+    assert build_backbone({"kind": "voice", "level": "lld"}).hop == 320
+    assert build_backbone({"kind": "fusion", "level": "utterance", "voice_version": 1}).ge2e.max_partials is None
+    assert build_backbone("fusion").spec["voice_version"] == V.VOICE_VERSION
+    with pytest.raises(ValueError, match="unknown voice-parameter version 7"):
+        VoiceBackbone(version=7)
+
+
+def test_the_coarser_grid_estimates_the_same_functionals():
+    # Same vowel, both grids: means of stationary parameters agree closely.
+    wave = source_filter_vowel(140, seconds=2.0)
+    f1 = dict(zip(V.FUNCTIONAL_NAMES, V.voice_functionals(*V.voice_llds(wave, 320))))
+    f2 = dict(zip(V.FUNCTIONAL_NAMES, V.voice_functionals(*V.voice_llds(wave, 640))))
+    assert abs(f1["f0_mean"] - f2["f0_mean"]) < 0.2  # semitones
+    assert abs(f1["f1_mean"] - f2["f1_mean"]) < 30 and abs(f1["f2_mean"] - f2["f2_mean"]) < 50
+    assert abs(f1["hnr_mean"] - f2["hnr_mean"]) < 1.0
+    assert abs(f1["voiced_fraction"] - f2["voiced_fraction"]) < 0.05

@@ -271,3 +271,37 @@ def test_shard_parsing():
     for bad in ("3/3", "x", "1/0"):
         with pytest.raises(ScoreError):
             Shard.parse(bad)
+
+
+def test_auto_batch_size_gives_every_worker_several_batches(fixture_folder, tiny_model_dir):
+    from stylecheck import load_model
+    from stylecheck.scoring.pipeline import auto_batch_size
+
+    model = load_model(tiny_model_dir)
+    assert auto_batch_size(model, 80, 2) == 10  # 8 batches for 2 workers, not 32 + 32 + 16
+    assert auto_batch_size(model, 10_000, 2) == 32
+    assert auto_batch_size(model, 3, 4) == 1
+    audio, styles = fixture_folder
+    a = score_directory(audio, styles, tiny_model_dir)  # automatic
+    b = score_directory(audio, styles, tiny_model_dir, batch_size=32)
+    p = [c for c in a if c.startswith("p_")]
+    np.testing.assert_allclose(a[p].to_numpy(float), b[p].to_numpy(float), atol=1e-5)
+
+
+def test_blas_is_held_to_one_thread_while_scoring_and_restored_after(fixture_folder, tiny_model_dir):
+    from threadpoolctl import threadpool_info
+
+    from stylecheck import load_model
+    from stylecheck.scoring.pipeline import score_files
+
+    def blas_threads():
+        return sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+
+    before = blas_threads()
+    model = load_model(tiny_model_dir)
+    files = [(p.name, p) for p in sorted(fixture_folder[0].rglob("*.wav"))][:4]
+    seen = []
+    for _ in score_files(model, files, batch_size=2, workers=2, on_batch=lambda r: seen.append(blas_threads())):
+        pass
+    assert seen and all(s == [1] for s in seen)
+    assert blas_threads() == before

@@ -102,6 +102,23 @@ def test_feature_cache_is_reused(toy, tmp_path):
     assert not [p for p in (tmp_path / "c").rglob(".*")]
 
 
+def test_feature_cache_with_speech_trimming_is_a_separate_entry_of_the_trimmed_audio(toy, tmp_path):
+    root, train, valid = toy
+    from stylecheck.audio import SpeechSettings, load_audio
+    from stylecheck.audio.vad import trim_to_speech
+    from stylecheck.features import build_backbone
+
+    path = str(root / pd.read_csv(train).path.iloc[0])
+    bb = build_backbone("mel80")
+    whole = FeatureCache(bb, tmp_path / "c")
+    trimmed = FeatureCache(bb, tmp_path / "c", speech=SpeechSettings())
+    assert whole.folder != trimmed.folder
+    wave = trim_to_speech([load_audio(path, bb.sample_rate)], bb.sample_rate, SpeechSettings())[0]
+    expected = bb.extract(wave[None], torch.tensor([wave.shape[0]]))[0][0]
+    got = trimmed.get([path])[0]
+    assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-5)
+
+
 def test_resume_gives_the_same_weights(toy, tmp_path):
     root, train, valid = toy
     full = train_model(_opts(root, train, valid, tmp_path / "full", epochs=4, patience=100))
