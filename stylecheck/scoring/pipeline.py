@@ -55,7 +55,7 @@ def _cpu_threads(n: int):
 
     The workers already keep every core busy; BLAS's own threads would spin beside them for
     the small per-file matrices the voice parameters use (measured: a third more CPU time, a
-    fifth less throughput, reports/performance.md)."""
+    fifth less throughput, reports/model_v2/speed.md)."""
     from threadpoolctl import threadpool_limits
 
     before = torch.get_num_threads()
