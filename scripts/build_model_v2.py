@@ -27,9 +27,9 @@ import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model_v2_protocol import CANDIDATES, LINEAR, choose  # noqa: E402
+from model_v2_protocol import CANDIDATES, LINEAR, SPEECHMLC, choose  # noqa: E402
 
-from stylecheck.analysis.protocol import run_candidate, setting_splits, setting_table  # noqa: E402
+from stylecheck.analysis.protocol import figure, run_candidate, setting_splits, setting_table  # noqa: E402
 from stylecheck.analysis.protocol_data import add_augmented_features, add_cached_features, read_manifests  # noqa: E402
 from stylecheck.features import build_backbone  # noqa: E402
 from stylecheck.io import write_figure, write_text  # noqa: E402
@@ -122,6 +122,8 @@ def main(argv=None) -> int:
     torch.set_num_threads(1)
     results = pd.read_csv(args.protocol)
     chosen = choose(results)
+    if chosen is None:
+        raise SystemExit(f"{args.protocol}: no eligible candidate to bundle (see scripts/model_v2_protocol.py CHOICE_RULE)")
     data = add_cached_features(read_manifests(args.manifests), args.cache)
     settings = LINEAR[chosen]
     augmented = settings.get("augmented", False)
@@ -169,10 +171,20 @@ def main(argv=None) -> int:
     cats = list(data.label_set.categories)
     tables = "\n\n".join(f"### {s}\n\n" + markdown_table(setting_table(results, s, cats, models)) for s in SETTINGS)
     sections = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in args.section)
-    card = CARD.format(
+    def per_category(values: dict) -> str:
+        return ", ".join(f"{k} {v:g}" for k, v in values.items())
+
+    smlc = [m for m in results["model"].unique() if str(m).startswith(SPEECHMLC)]
+    if smlc:
+        f = lambda what, metric="accuracy": figure(results, "LOCO pooled", smlc[0], metric, what)  # noqa: E731
+        smlc_figures = (f"LOCO pooled macro-F1 {f('macro-F1', 'F1'):.3f}, brightness accuracy {f('brightness'):.3f}, "
+                        f"roughness {f('roughness'):.3f}")
+    else:
+        smlc_figures = "not in this protocol run"
+    card = CARD.format(smlc=smlc_figures,
         name=args.name, version=args.version, date=dt.date.today().isoformat(), chosen=chosen, tables=tables,
         n=len(data), n_spk=len(set(data.speakers)), per_corpus=cfg.training["files_per_corpus"],
-        c=fit.c, margin=fit.margin, balance=balance, aug=args.aug_copies if augmented else 0,
+        c=per_category(fit.c), margin=per_category(fit.margin), balance=balance, aug=args.aug_copies if augmented else 0,
         eces=", ".join(f"{k} {v:.3f}" for k, v in eces.items()),
         uncertain=", ".join(f"{k} {v['uncertain_rate']:.2f}" for k, v in cfg.reliability["per_category"].items()),
         sections=sections,
@@ -218,9 +230,8 @@ Built {date} by `scripts/build_model_v2.py`; every figure below was measured by 
   frame-level [GE2E frames ‖ LLDs] (backbone `fusion-frames`, `scripts/model_v2_protocol.py
   --speechmlc`) was trained and evaluated leave-one-corpus-out only (each training takes minutes
   on the shared 2-core machine; its CV and within-corpus settings were not run, so it could not
-  be chosen): LOCO pooled macro-F1 0.598 [0.56, 0.64], brightness accuracy 0.750, roughness
-  0.134, below this model and the probe (`reports/model_v2/protocol.md`). With ~300 labelled
-  speakers the transformer head overfits (as in `reports/table2.md`).
+  be chosen): {smlc} (`reports/model_v2/protocol.md`), below this model and the probe. With
+  ~300 labelled speakers the transformer head overfits (as in `reports/table2.md`).
 
 ## The protocol's figures
 

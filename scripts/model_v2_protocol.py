@@ -55,12 +55,14 @@ CHOICE_RULE = ("the candidate (not a baseline, probe or ablation, and run in eve
 SETTINGS = ("LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech", "LOCO pooled", "CV", "within LibriSpeech", "within VCTK")
 
 
-def choose(results) -> str:
+def choose(results) -> str | None:
+    """The bundled model by :data:`CHOICE_RULE`; None when no eligible candidate was run (a run
+    of SpeechMLC alone, which is evaluated leave-one-corpus-out only)."""
     models = [m for m in dict.fromkeys(results["model"])
               if not m.startswith(("corpus only", "GE2E probe")) and "ablation" not in m
               and np.isfinite(figure(results, "CV", m, "F1", "macro-F1"))]  # every setting run
     key = lambda m: (figure(results, "LOCO pooled", m, "F1", "macro-F1"), figure(results, "CV", m, "F1", "macro-F1"))  # noqa: E731
-    return max(models, key=key)
+    return max(models, key=key) if models else None
 
 
 def main(argv=None) -> int:
@@ -105,8 +107,9 @@ def main(argv=None) -> int:
     write_csv(args.out / "protocol.csv", results)
     chosen = choose(results)
     cats = list(data.label_set.categories)
+    verdict = f"**{chosen}**" if chosen else "none of the models in this run is eligible"
     parts = [f"# Default model v2: evaluation protocol\n\nChosen for bundling by the rule fixed before the run "
-             f"({CHOICE_RULE}): **{chosen}**.\n\n{len(data)} files, {len(set(data.speakers))} speakers "
+             f"({CHOICE_RULE}): {verdict}.\n\n{len(data)} files, {len(set(data.speakers))} speakers "
              f"(LibriSpeech family {int((data.corpus == 'LibriSpeech').sum())} files, VCTK "
              f"{int((data.corpus == 'VCTK').sum())}).\n"]
     for s in SETTINGS:

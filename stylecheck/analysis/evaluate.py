@@ -9,6 +9,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..audio import SpeechSettings
 from ..data.manifest import read_manifest
 from ..io import write_csv, write_text
 from ..models.style_model import StyleModel
@@ -18,8 +19,10 @@ from .metrics import f1_table
 
 
 def predict_manifest(model: StyleModel, paths: Sequence[str], cache_dir: str | None = None,
-                     use_cache: bool = True) -> np.ndarray:
-    cache = FeatureCache(model.backbone, cache_dir, model.config.segment_s, enabled=use_cache)
+                     use_cache: bool = True, speech: SpeechSettings | None = None) -> np.ndarray:
+    """Probabilities of each file through the feature cache; ``speech`` cuts each file to its
+    speech first, as ``stylecheck score`` does (``None``: whole files)."""
+    cache = FeatureCache(model.backbone, cache_dir, model.config.segment_s, enabled=use_cache, speech=speech)
     return model.probabilities_from_frames(cache.get(paths))
 
 
@@ -29,15 +32,16 @@ def model_display_name(model: StyleModel, folder: str | os.PathLike) -> str:
 
 def evaluate_models(model_dirs: Sequence[str | os.PathLike], manifest: str | os.PathLike, out_dir: str | os.PathLike,
                     device: str = "cpu", cache_dir: str | None = None, use_cache: bool = True,
-                    n_resamples: int = 1000, skip_bad_rows: bool = False) -> pd.DataFrame:
+                    n_resamples: int = 1000, skip_bad_rows: bool = False, trim_speech: bool = False) -> pd.DataFrame:
     """Evaluate each model on ``manifest``; writes f1.csv (long), f1.md (Table 2), predictions.csv.
-    Returns the long table."""
+    Returns the long table. ``trim_speech`` cuts each file to its speech first, as scoring does
+    (use it for models trained with ``trim_speech``)."""
     out = Path(out_dir)
     tables, preds = [], []
     for folder in model_dirs:
         model = StyleModel.from_pretrained(folder, device=device)
         m = read_manifest(manifest, model.label_set, skip_bad_rows=skip_bad_rows)
-        probs = predict_manifest(model, m.paths, cache_dir, use_cache)
+        probs = predict_manifest(model, m.paths, cache_dir, use_cache, SpeechSettings() if trim_speech else None)
         decisions = model.decide(probs)
         name = model_display_name(model, folder)
         t = f1_table(m.targets(), decisions.astype(float), model.labels,

@@ -33,6 +33,7 @@ def train(
     device: str = typer.Option("auto", help="auto | cpu | cuda | cuda:N"),
     cache_dir: Optional[Path] = typer.Option(None, help="Feature cache folder (default ~/.cache/stylecheck/features)."),
     no_cache: bool = typer.Option(False, help="Do not read or write the feature cache."),
+    trim_speech: bool = typer.Option(False, help="Cut each file to its speech first, as `stylecheck score` does (recommended: the model then learns from what scoring shows it)."),
     skip_bad_rows: bool = typer.Option(False, help="Skip bad manifest rows instead of stopping."),
     resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
     name: str = typer.Option("", help="Model name stored in the config."),
@@ -57,7 +58,7 @@ def train(
         layer=layer, epochs=epochs, batch_size=batch_size, lr=lr, crops_per_item=crops_per_item, patience=patience,
         focal_gamma=focal_gamma, balanced_sampling=balanced_sampling, soft_targets=soft_targets, seed=seed,
         device=device, cache_dir=str(cache_dir) if cache_dir else None, use_cache=not no_cache,
-        skip_bad_rows=skip_bad_rows, resume=resume, arch_params=params, name=name,
+        trim_speech=trim_speech, skip_bad_rows=skip_bad_rows, resume=resume, arch_params=params, name=name,
     )
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -84,6 +85,7 @@ def evaluate(
     device: str = typer.Option("cpu"),
     cache_dir: Optional[Path] = typer.Option(None),
     no_cache: bool = typer.Option(False),
+    trim_speech: bool = typer.Option(False, help="Cut each file to its speech first, as `stylecheck score` does."),
     bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the intervals."),
     skip_bad_rows: bool = typer.Option(False),
     force: bool = typer.Option(False),
@@ -97,7 +99,8 @@ def evaluate(
     check_can_write(out / "f1.csv", force)
     try:
         long = evaluate_models(models, manifest, out, device=device, cache_dir=str(cache_dir) if cache_dir else None,
-                               use_cache=not no_cache, n_resamples=bootstrap, skip_bad_rows=skip_bad_rows)
+                               use_cache=not no_cache, n_resamples=bootstrap, skip_bad_rows=skip_bad_rows,
+                               trim_speech=trim_speech)
     except (ManifestError, CheckpointError) as exc:
         fail(str(exc))
     wide = table2_wide(long, with_intervals=False)

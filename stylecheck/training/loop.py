@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 
 from ..analysis.metrics import label_prf, macro_f1
+from ..audio import SpeechSettings
 from ..data.manifest import Manifest, read_manifest
 from ..features import build_backbone
 from ..io import write_csv
@@ -48,6 +49,9 @@ class TrainOptions:
     device: str = "auto"
     cache_dir: str | None = None
     use_cache: bool = True
+    # Cut each file to its speech as `stylecheck score` does before computing features, so the
+    # head learns from what scoring will show it (whole files carry each corpus's own silences).
+    trim_speech: bool = False
     skip_bad_rows: bool = False
     resume: bool = False
     arch_params: dict = field(default_factory=dict)
@@ -110,7 +114,8 @@ def _train(opts: TrainOptions, label_set: LabelSet, device: torch.device, dist: 
     model.config.window_s = opts.window_s
     model.head.to(device)
     model.device = device
-    cache = FeatureCache(backbone, opts.cache_dir, model.config.segment_s, enabled=opts.use_cache)
+    cache = FeatureCache(backbone, opts.cache_dir, model.config.segment_s, enabled=opts.use_cache,
+                         speech=SpeechSettings() if opts.trim_speech else None)
     # Rank 0 fills the cache; the others then read it.
     if dist.is_main:
         train_frames = cache.get(train_m.paths)

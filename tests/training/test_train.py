@@ -209,3 +209,19 @@ def test_cli_trains_a_resnet_of_the_given_widths(toy, tmp_path):
     assert cfg.arch == "resnet34" and tuple(cfg.arch_params["widths"]) == (4, 4, 8, 8)
     res = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--widths", "4,4,8"])
     assert res.exit_code != 0 and "--widths" in res.output
+
+
+def test_trim_speech_trains_on_the_speech_keyed_cache_and_records_it(toy, tmp_path):
+    root, train, valid = toy
+    from stylecheck.audio import SpeechSettings
+    from stylecheck.features import build_backbone
+
+    cache = tmp_path / "cache"
+    out = train_model(_opts(root, train, valid, tmp_path / "m", epochs=1, cache_dir=str(cache), trim_speech=True))
+    model = StyleModel.from_pretrained(out)
+    assert model.config.training["options"]["trim_speech"] is True
+    trimmed = FeatureCache(build_backbone("mel80"), cache, model.config.segment_s, speech=SpeechSettings())
+    whole = FeatureCache(build_backbone("mel80"), cache, model.config.segment_s)
+    assert trimmed.folder.is_dir() and not whole.folder.exists()
+    long = evaluate_models([out], valid, tmp_path / "eval", n_resamples=20, trim_speech=True)
+    assert not long.empty
