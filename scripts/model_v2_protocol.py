@@ -71,6 +71,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", default=None)
     ap.add_argument("--aug-store", default=None, help=".npz of channel-augmented features (computed if absent)")
     ap.add_argument("--aug-copies", type=int, default=2)
+    ap.add_argument("--aug-reverb", type=float, default=0.0,
+                    help="probability of room reverberation in the channel augmentation; above 0 the augmented "
+                         "candidates are reported as ablations named '... with reverberation (ablation)'")
     ap.add_argument("--only", nargs="*", default=None, help="candidate names; other models' rows already in "
                     "OUT/protocol.csv are kept")
     ap.add_argument("--speechmlc", action="store_true", help=f"also train '{SPEECHMLC}' (leave-one-corpus-out "
@@ -89,9 +92,11 @@ def main(argv=None) -> int:
     else:
         names = list(CANDIDATES) if args.only is None else args.only  # "--only" alone: none of them
         if args.aug_store and any(n in NEEDS_AUG for n in names):
-            add_augmented_features(data, args.aug_store, copies=args.aug_copies)
+            add_augmented_features(data, args.aug_store, copies=args.aug_copies, reverb=args.aug_reverb)
         names = [n for n in names if n not in NEEDS_AUG or "fusion" in data.augmented]
         cands = {n: CANDIDATES[n](bool(data.augmented)) for n in names}
+        if args.aug_reverb > 0:  # a variant of the recipe, measured beside it, never bundled
+            cands = {(f"{n} with reverberation (ablation)" if n in NEEDS_AUG else n): c for n, c in cands.items()}
         if args.speechmlc:
             cands[SPEECHMLC] = speechmlc_candidate(args.work, args.cache)
         print(f"{len(data)} files, {len(set(data.speakers))} speakers; candidates: {list(cands)}", flush=True)

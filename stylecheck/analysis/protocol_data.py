@@ -81,21 +81,24 @@ def add_cached_features(data: ProtocolData, cache_dir: str | None) -> ProtocolDa
     return data
 
 
-def add_augmented_features(data: ProtocolData, store: str | os.PathLike, copies: int = 2, seed: int = 0) -> ProtocolData:
-    """``copies`` channel-augmented fusion vectors per file, cached in the ``.npz`` ``store``
-    (keyed by the paths, copies and seed)."""
+def add_augmented_features(data: ProtocolData, store: str | os.PathLike, copies: int = 2, seed: int = 0,
+                           reverb: float = 0.0) -> ProtocolData:
+    """``copies`` channel-augmented fusion vectors per file (``reverb``: probability of room
+    reverberation), cached in the ``.npz`` ``store`` (keyed by the paths, copies, seed, recipe,
+    backbone and speech settings)."""
     import torch
 
     from ..audio import load_audio
     from ..audio.vad import trim_to_speech
     from ..features import build_backbone
     from ..models.style_model import extract_frames
-    from ..training.channel import channel_augment
+    from ..training.channel import AUGMENT_VERSION, channel_augment
 
     bb = build_backbone("fusion")
     spec = json.dumps(bb.spec, sort_keys=True)  # features of another backbone version are not reused
     speech = json.dumps(TRAINING_SPEECH.to_dict(), sort_keys=True)
-    key = hashlib.sha256(("\n".join(data.paths) + f"|{copies}|{seed}|{spec}|{speech}").encode()).hexdigest()[:16]
+    recipe = f"channel-augment-v{AUGMENT_VERSION}" + (f"-reverb{reverb:g}" if reverb > 0 else "")
+    key = hashlib.sha256(("\n".join(data.paths) + f"|{copies}|{seed}|{spec}|{speech}|{recipe}").encode()).hexdigest()[:16]
     store = Path(store)
     if store.is_file():
         z = np.load(store)
@@ -107,7 +110,7 @@ def add_augmented_features(data: ProtocolData, store: str | os.PathLike, copies:
         # Each file's copies come from its own generator, so threads do not change them.
         wave = trim_to_speech([load_audio(data.paths[i], bb.sample_rate)], bb.sample_rate, TRAINING_SPEECH)[0]
         rng = np.random.default_rng([seed, i])
-        waves = [channel_augment(wave, bb.sample_rate, rng) for _ in range(copies)]
+        waves = [channel_augment(wave, bb.sample_rate, rng, reverb=reverb) for _ in range(copies)]
         torch.set_num_threads(1)
         with torch.inference_mode():
             return utterance_matrix(extract_frames(bb, waves, 30.0))

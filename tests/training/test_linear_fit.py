@@ -80,3 +80,30 @@ def test_channel_augment_keeps_length_and_is_reproducible():
     b = channel_augment(wave, 16000, np.random.default_rng(3))
     assert a.shape == wave.shape and torch.equal(a, b)
     assert a.abs().max() <= 1.0 and not torch.equal(a, wave)
+
+
+def test_room_impulse_response_decays_by_its_rt60_with_the_drawn_direct_to_reverberant_ratio():
+    from stylecheck.training.channel import room_impulse_response
+
+    rng = np.random.default_rng(0)
+    ir = room_impulse_response(16000, rng).numpy()
+    rng = np.random.default_rng(0)
+    rt60, drr_db = rng.uniform(0.2, 0.8), rng.uniform(0.0, 12.0)
+    assert ir[0] == 1.0 and len(ir) == int(rt60 * 16000)
+    tail = ir[1:] ** 2
+    np.testing.assert_allclose(10 * np.log10(1.0 / tail.sum()), drr_db, atol=1e-3)
+    # Energy in the last tenth is ~48-60 dB below the first tenth (an exponential decay to -60 dB).
+    k = len(tail) // 10
+    drop = 10 * np.log10(tail[:k].sum() / tail[-k:].sum())
+    assert 40 < drop < 65
+
+
+def test_reverberation_spreads_an_impulse_in_time():
+    from stylecheck.training.channel import room_impulse_response
+    import torchaudio.functional as AF
+
+    x = torch.zeros(16000)
+    x[100] = 1.0
+    y = AF.fftconvolve(x, room_impulse_response(16000, np.random.default_rng(1)))[:16000]
+    assert abs(float(y[100]) - 1.0) < 1e-4 and float((y[:100] ** 2).sum()) < 1e-8
+    assert float((y[2000:] ** 2).sum()) > 1e-6  # energy well after the impulse
