@@ -41,8 +41,8 @@ class VoiceBackbone(Backbone):
         if level not in ("functionals", "lld"):
             raise ValueError(f"unknown voice-parameter level {level!r} (functionals or lld)")
         self.level = level
+        self.hop = voice.hop_for(version)  # first: it rejects an unknown version with a clear message
         self.version = int(version)
-        self.hop = voice.hop_for(version)
         self.dim = len(voice.FUNCTIONAL_NAMES) if level == "functionals" else len(voice.LLD_NAMES)
         self.frame_rate = 0.1 if level == "functionals" else voice.SR / self.hop
         self.names = voice.FUNCTIONAL_NAMES if level == "functionals" else voice.LLD_NAMES
@@ -87,8 +87,8 @@ class FusionBackbone(Backbone):
         if level not in ("utterance", "frames"):
             raise ValueError(f"unknown fusion level {level!r} (utterance or frames)")
         self.level = level
-        self.version = int(version)
         self.hop = voice.hop_for(version)
+        self.version = int(version)
         if level == "utterance":
             self.ge2e = GE2EBackbone(variant="partials", partial_hop=160,
                                      max_partials=None if self.version == 1 else 6)

@@ -24,7 +24,7 @@ from ..audio.load import resample
 from ..audio.vad import SpeechDetector, SpeechSettings
 from ..features import Backbone, build_backbone
 from ..labels import LabelSet
-from .checkpoint import build_head, load_checkpoint, save_checkpoint
+from .checkpoint import CheckpointError, build_head, load_checkpoint, save_checkpoint
 from .config import ModelConfig
 
 
@@ -153,7 +153,10 @@ class StyleModel:
     @property
     def backbone(self) -> Backbone:
         if self._backbone is None:
-            self._backbone = build_backbone(self.config.backbone)
+            try:
+                self._backbone = build_backbone(self.config.backbone)
+            except ValueError as exc:  # a spec this version cannot build (unknown kind or feature version)
+                raise CheckpointError(f"{self.path or 'model'}: its backbone cannot be built: {exc}") from exc
             self._backbone.to(self.device)
         return self._backbone
 

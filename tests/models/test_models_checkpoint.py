@@ -257,3 +257,19 @@ def test_model_config_round_trips_through_a_dict():
     assert ModelConfig.from_dict(config.to_dict()) == config
     with pytest.raises(ValueError, match="unknown config keys"):
         ModelConfig.from_dict({**config.to_dict(), "extra": 1})
+
+
+def test_a_backbone_this_version_cannot_build_is_a_checkpoint_error_naming_the_folder(tmp_path):
+    import shutil
+
+    from stylecheck.pretrained import default_model_path
+
+    folder = tmp_path / "future"
+    shutil.copytree(default_model_path(), folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["backbone"]["voice_version"] = 7
+    (folder / "config.json").write_text(json.dumps(config))
+    model = StyleModel.from_pretrained(folder)  # the config itself is well formed
+    with pytest.raises(CheckpointError) as info:
+        model.backbone
+    assert str(folder) in str(info.value) and "unknown voice-parameter version 7" in str(info.value)
