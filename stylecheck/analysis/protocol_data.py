@@ -117,8 +117,12 @@ def add_augmented_features(data: ProtocolData, store: str | os.PathLike, copies:
 
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max(1, os.cpu_count() or 1)) as pool:
-        xs = list(pool.map(augmented_vectors, range(len(data.paths))))
+    threads = torch.get_num_threads()
+    try:  # one file per core, one thread each (as scoring's workers); the caller's setting comes back
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max(1, os.cpu_count() or 1)) as pool:
+            xs = list(pool.map(augmented_vectors, range(len(data.paths))))
+    finally:
+        torch.set_num_threads(threads)
     owners = [i for i in range(len(data.paths)) for _ in range(copies)]
     x, owner = np.concatenate(xs), np.asarray(owners)
     store.parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,9 @@
 
 Entry path: ``<root>/<spec hash>/<content hash[:2]>/<content hash>.safetensors``. The spec hash
 covers everything that changes the frames (backbone spec, sample rate, segment length, speech
-trimming), the
-content hash the file's bytes, so a renamed file still hits and an edited file misses. Entries are
-written to a temporary file and renamed: an interrupted run leaves complete entries or none.
+trimming), the content hash the file's bytes, so a renamed file still hits and an edited file
+misses. Entries are written to a temporary file and renamed: an interrupted run leaves complete
+entries or none.
 """
 from __future__ import annotations
 

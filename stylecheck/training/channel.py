@@ -5,10 +5,11 @@ telephone / old codecs), an EQ tilt (bass and treble shelves of opposite sign, u
 codec-like low-pass (3.5-7 kHz), optionally room reverberation (``reverb``: a synthetic impulse
 response, the direct sound plus exponentially decaying noise, RT60 0.2-0.8 s, direct-to-reverberant
 ratio 0-12 dB; off by default: in the v2 protocol it lowered the fused model's leave-one-corpus-out
-and CV figures, reports/model_v2/summary.md), additive noise at 10-35 dB SNR (white or pink), and a loudness change (-18 to +6 dB, clipped at
-full scale). The corpora differ in exactly such ways (VCTK: studio microphones at 48 kHz;
-LibriSpeech: home recordings, MP3-derived; other corpora: devices in real rooms), so a model
-trained on varied channels has less reason to learn the recording instead of the voice.
+and CV figures, reports/model_v2/summary.md), additive noise at 10-35 dB SNR (white or pink),
+and a loudness change (-18 to +6 dB, clipped at full scale). The corpora differ in exactly such
+ways (VCTK: studio microphones at 48 kHz; LibriSpeech: home recordings, MP3-derived; other
+corpora: devices in real rooms), so a model trained on varied channels has less reason to learn
+the recording instead of the voice.
 """
 from __future__ import annotations
 
