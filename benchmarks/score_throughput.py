@@ -201,7 +201,7 @@ def make_hubert_base(folder: Path) -> Path:
 
 def make_head(backbone_name: str, folder: Path, layer: int | None = None) -> Path:
     from stylecheck.features import build_backbone
-    from stylecheck.labels import PAPER_LABELS
+    from stylecheck.styles.labels import PAPER_LABELS
     from stylecheck.models import new_model
 
     torch.manual_seed(0)

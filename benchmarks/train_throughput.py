@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from stylecheck.features import build_backbone
     from stylecheck.io import write_csv, write_text
-    from stylecheck.labels import PAPER_LABELS
+    from stylecheck.styles.labels import PAPER_LABELS
     from stylecheck.models import new_model
     from stylecheck.models.style_model import frame_window
     from stylecheck.training.cache import FeatureCache

@@ -34,7 +34,7 @@ from stylecheck.analysis.protocol_data import add_augmented_features, add_cached
 from stylecheck.features import build_backbone  # noqa: E402
 from stylecheck.io import write_figure, write_text  # noqa: E402
 from stylecheck.models import ModelConfig, StyleModel  # noqa: E402
-from stylecheck.models.decision import pair_probabilities  # noqa: E402
+from stylecheck.styles.decision import pair_probabilities  # noqa: E402
 from stylecheck.reporting.markdown import markdown_table  # noqa: E402
 from stylecheck.training.calibration import expected_calibration_error  # noqa: E402
 from stylecheck.training.linear import category_targets, fit_with_validation  # noqa: E402

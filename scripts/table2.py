@@ -23,7 +23,7 @@ from stylecheck.analysis.evaluate import predict_manifest
 from stylecheck.analysis.metrics import f1_table
 from stylecheck.data.manifest import Manifest, read_manifest, write_manifest
 from stylecheck.features import build_backbone
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import StyleModel
 from stylecheck.training import FeatureCache, TrainOptions, train_model
 

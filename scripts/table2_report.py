@@ -23,7 +23,7 @@ from stylecheck.analysis.evaluate import predict_manifest, table2_wide
 from stylecheck.analysis.metrics import f1_table, macro_f1
 from stylecheck.data.manifest import read_manifest
 from stylecheck.io import write_text
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import StyleModel
 from stylecheck.reporting.markdown import markdown_table
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .audio import AudioError, find_audio_files, load_audio  # noqa: E402
-from .labels import CATEGORIES, LABELS, PAPER_LABELS, LabelSet  # noqa: E402
+from .styles.labels import CATEGORIES, LABELS, PAPER_LABELS, LabelSet  # noqa: E402
 from .models import CheckpointError, ModelConfig, SpeechMLC, StyleModel  # noqa: E402
 from .features import build_backbone  # noqa: E402
-from .prompts import parse_style_prompt  # noqa: E402
+from .styles.prompts import parse_style_prompt  # noqa: E402
 from .scoring import merge_score_parts, score_directory  # noqa: E402
 from .training import TrainOptions, train_model  # noqa: E402
 

@@ -29,7 +29,7 @@ def tiny_hubert(tmp_path_factory) -> Path:
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A small SpeechMLC head on Mel80 features with random weights, saved as a checkpoint."""
     from stylecheck.features import build_backbone
-    from stylecheck.labels import PAPER_LABELS
+    from stylecheck.styles.labels import PAPER_LABELS
     from stylecheck.models import new_model
 
     torch.manual_seed(0)

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from stylecheck.labels import PAPER_LABELS, LabelSet
+from stylecheck.styles.labels import PAPER_LABELS, LabelSet
 
 THRESHOLD = 0.5
 

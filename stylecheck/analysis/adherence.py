@@ -37,9 +37,10 @@ import pandas as pd
 from scipy.stats import binomtest
 from sklearn.metrics import precision_recall_fscore_support
 
-from ..labels import LabelSet
-from ..models.decision import UNCERTAIN, decide_categories
+from ..styles.labels import LabelSet
+from ..styles.decision import UNCERTAIN, decide_categories
 from .intervals import clustered_proportion_interval, paired_difference_interval
+from ..errors import InvalidValueError, WrongTypeError
 
 SCORED_STATUSES = ("ok", "unlisted")
 #: Listed files that could not be judged: they count against adherence by default.
@@ -102,10 +103,10 @@ def match_flag(value) -> float:
 def _checked(scores: pd.DataFrame) -> pd.DataFrame:
     """The scores table with a fresh 0..n-1 index, or a clear error when it is not one."""
     if not isinstance(scores, pd.DataFrame):
-        raise TypeError(f"expected a scores DataFrame, got {type(scores).__name__}")
+        raise WrongTypeError(f"expected a scores DataFrame, got {type(scores).__name__}")
     missing = [c for c in ("file", "status") if c not in scores.columns]
     if missing:
-        raise ValueError(f"scores table lacks column(s) {', '.join(missing)}; "
+        raise InvalidValueError(f"scores table lacks column(s) {', '.join(missing)}; "
                          f"it has: {', '.join(map(str, scores.columns)) or 'no columns'}")
     return scores.reset_index(drop=True)
 
@@ -418,13 +419,13 @@ def _threshold_vector(thresholds, labels: Sequence[str]) -> np.ndarray:
     if isinstance(thresholds, Mapping):
         missing = [lab for lab in labels if lab not in thresholds]
         if missing:
-            raise ValueError(f"no threshold for label(s) {', '.join(missing)}")
+            raise InvalidValueError(f"no threshold for label(s) {', '.join(missing)}")
         return np.array([float(thresholds[lab]) for lab in labels])
     vec = np.atleast_1d(np.asarray(thresholds, dtype=float))
     if vec.size == 1:
         return np.full(len(labels), float(vec[0]))
     if vec.size != len(labels):
-        raise ValueError(f"{vec.size} thresholds given for {len(labels)} labels ({', '.join(labels)})")
+        raise InvalidValueError(f"{vec.size} thresholds given for {len(labels)} labels ({', '.join(labels)})")
     return vec
 
 
@@ -444,7 +445,7 @@ def speaker_level_table(scores: pd.DataFrame, label_set: LabelSet, thresholds,
     Timbre labels (gender, age, brightness, roughness) are properties of a voice, not of one
     utterance, so a voice is judged once: each ``p_<Label>`` is the mean over the speaker's
     scored files, ``predicted_<c>`` is recomputed from those means by the model's decision rule
-    (:func:`stylecheck.models.decision.decide_categories` with ``thresholds``: a mapping label ->
+    (:func:`stylecheck.styles.decision.decide_categories` with ``thresholds``: a mapping label ->
     threshold, a sequence in ``label_set.labels`` order, or one number; and ``decision``), and
     ``expected_<c>`` is the expectation most of its files carry (``n_conflicting_<c>`` counts the
     files that expect something else, which points at an inconsistent styles file).

@@ -28,15 +28,12 @@ from sklearn.metrics import f1_score
 from ..data.manifest import read_manifest
 from ..data.votes import agree_column, category_agreement
 from ..io import write_csv, write_figure, write_text
-from ..labels import LabelSet, PAPER_LABELS
+from ..styles.labels import LabelSet, PAPER_LABELS
 from ..reporting.markdown import markdown_table
 from .bootstrap import bootstrap
+from ..errors import AgreementError
 
 BUCKETS = ("low", "high")
-
-
-class AgreementError(ValueError):
-    """Inputs the agreement analysis cannot use; the message names the file and the reason."""
 
 
 @dataclass

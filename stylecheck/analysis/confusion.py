@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import LabelSet
-from ..models.decision import UNCERTAIN
+from ..styles.labels import LabelSet
+from ..styles.decision import UNCERTAIN
 from .adherence import SCORED_STATUSES, text_column
 
 NO_LABEL = "no label"

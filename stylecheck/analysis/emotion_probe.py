@@ -29,6 +29,7 @@ from ..io import write_csv, write_figure, write_text
 from ..models import StyleModel
 from ..reporting.markdown import markdown_table
 from .bootstrap import DEFAULT_RESAMPLES, Interval, bootstrap_mean, paired_bootstrap_diff
+from ..errors import CheckpointError, ProbeError
 
 #: Corpus readers by the name callers use for a corpus folder (``--esd``, ``--ravdess``, ``--emodb``).
 CORPUS_READERS: dict[str, Callable[..., pd.DataFrame]] = {"esd": read_esd, "ravdess": read_ravdess, "emodb": read_emodb}
@@ -40,10 +41,6 @@ RAVDESS_INTENSITIES = ("strong", "all")
 FEW_SPEAKERS = 5
 
 Progress = Callable[[int, int], None]
-
-
-class ProbeError(ValueError):
-    """The probe cannot run as asked (a model without Dark/Bright, no usable files, bad option)."""
 
 
 @dataclass
@@ -335,9 +332,12 @@ def probe_emotion_corpora(corpora: dict[str, str | os.PathLike], model: StyleMod
     probe.png into ``out_dir``, each atomically.
     """
     if not isinstance(model, StyleModel):
-        from .. import load_model
+        from ..models import load_model
 
-        model = load_model(model, device=device)
+        try:
+            model = load_model(model, device=device)
+        except CheckpointError as exc:
+            raise CheckpointError(f"cannot load the model: {exc}") from exc
     # Fails before any corpus is read when the model has no Dark / Bright.
     labels = [model.labels[i] for i in probe_label_columns(model.labels).values()]
     emotions = tuple(e.lower() for e in emotions)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .adherence import FAILED_STATUSES, SCORED_STATUSES, text_column
 
 LEAKAGE_COLUMNS = ["system", "category", "n", "n_kept_source", "leakage", "lo", "hi", "n_followed_prompt",

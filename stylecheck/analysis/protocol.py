@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold
 
-from ..labels import LabelSet
-from ..models.decision import UNCERTAIN, decide_categories, decisions_matrix
+from ..styles.labels import LabelSet
+from ..styles.decision import UNCERTAIN, decide_categories, decisions_matrix
 from .protocol_data import ProtocolData
 
 
@@ -168,7 +168,7 @@ def pair_auc(data: ProtocolData, rows: np.ndarray, probs: np.ndarray, n_resample
     the model ranks voices, whatever the label rates of the test corpus), speaker-bootstrapped."""
     from sklearn.metrics import roc_auc_score
 
-    from ..models.decision import pair_probabilities
+    from ..styles.decision import pair_probabilities
     from ..training.linear import category_targets
 
     ls = data.label_set

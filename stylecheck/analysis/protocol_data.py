@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..audio.vad import SpeechSettings
 from ..data.manifest import read_manifest
-from ..labels import PAPER_LABELS, LabelSet
+from ..styles.labels import PAPER_LABELS, LabelSet
 
 #: Files are cut to their speech as scoring cuts them by default, so the model is trained on what
 #: it will be shown: whole files would teach it each corpus's leading and trailing silence.

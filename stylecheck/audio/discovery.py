@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from ..errors import MissingFileError
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aiff", ".aif", ".au", ".w64")
 
@@ -11,7 +12,7 @@ def find_audio_files(root: str | os.PathLike, extensions=AUDIO_EXTENSIONS) -> li
     """All files under ``root`` with an audio extension (case-insensitive), sorted, hidden ones skipped."""
     root = Path(root)
     if not root.is_dir():
-        raise FileNotFoundError(f"{root}: not a directory")
+        raise MissingFileError(f"{root}: not a directory")
     exts = {e.lower() for e in extensions}
     found = []
     for dirpath, dirnames, filenames in os.walk(root):

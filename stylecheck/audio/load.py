@@ -8,18 +8,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import torch
+from ..errors import AudioError
 
 #: Shorter files cannot carry a judgeable voice (and give a model only a handful of frames).
 MIN_DURATION_S = 0.3
-
-
-class AudioError(Exception):
-    """A file that cannot be used as speech; the message names the file and the reason."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 @lru_cache(maxsize=32)

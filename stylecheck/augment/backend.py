@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from .knn import knn_regression
+from ..errors import InvalidValueError
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Frames:
     def concat(parts: list["Frames"]) -> "Frames":
         """The frames of several utterances as one pool (a target speaker's matching set)."""
         if not parts:
-            raise ValueError("no frames to concatenate")
+            raise InvalidValueError("no frames to concatenate")
         groups = None if parts[0].groups is None else torch.cat([p.groups for p in parts])
         return Frames(
             keys=torch.cat([p.keys for p in parts]),
@@ -131,8 +132,8 @@ def build_backend(name: str, wavlm: str | None = None, hifigan: str | None = Non
         from .wavlm_hifigan import WavLMHiFiGANBackend
 
         if (wavlm is None) != (hifigan is None):
-            raise ValueError("give both a WavLM folder and a HiFi-GAN checkpoint, or neither (torch.hub)")
+            raise InvalidValueError("give both a WavLM folder and a HiFi-GAN checkpoint, or neither (torch.hub)")
         if wavlm is not None:
             return WavLMHiFiGANBackend.from_local(wavlm, hifigan, device=device)
         return WavLMHiFiGANBackend.from_hub(device=device)
-    raise ValueError(f"unknown backend {name!r}; choose from {', '.join(BACKENDS)}")
+    raise InvalidValueError(f"unknown backend {name!r}; choose from {', '.join(BACKENDS)}")

@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+from ..errors import InvalidValueError, MissingFileError
 
 LRELU_SLOPE = 0.1
 
@@ -153,7 +154,7 @@ def load_hifigan(checkpoint: str | os.PathLike, config: str | os.PathLike | HiFi
     """
     path = Path(checkpoint)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: HiFi-GAN checkpoint not found")
+        raise MissingFileError(f"{path}: HiFi-GAN checkpoint not found")
     if config is None:
         beside = [path.parent / n for n in ("config.json", "config_v1_wavlm.json") if (path.parent / n).is_file()]
         config = HiFiGANConfig.from_json(beside[0]) if beside else HiFiGANConfig()
@@ -162,14 +163,14 @@ def load_hifigan(checkpoint: str | os.PathLike, config: str | os.PathLike | HiFi
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as exc:
-        raise ValueError(f"{path}: not a loadable PyTorch checkpoint ({type(exc).__name__}: {exc})") from None
+        raise InvalidValueError(f"{path}: not a loadable PyTorch checkpoint ({type(exc).__name__}: {exc})") from None
     if isinstance(state, dict) and "generator" in state:
         state = state["generator"]
     if not isinstance(state, dict):
-        raise ValueError(f"{path}: expected a state dict (or {{'generator': state dict}}), got {type(state).__name__}")
+        raise InvalidValueError(f"{path}: expected a state dict (or {{'generator': state dict}}), got {type(state).__name__}")
     generator = HiFiGANGenerator(config)
     try:
         generator.load_state_dict(fold_weight_norm(state), strict=True)
     except RuntimeError as exc:
-        raise ValueError(f"{path}: does not match the HiFi-GAN generator for this config ({exc})") from None
+        raise InvalidValueError(f"{path}: does not match the HiFi-GAN generator for this config ({exc})") from None
     return generator.eval()

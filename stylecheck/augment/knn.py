@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from ..errors import InvalidValueError
 
 #: Upper bound on the number of similarity entries held at once (64 MiB of float32).
 DEFAULT_MAX_ELEMENTS = 1 << 24
@@ -30,13 +31,13 @@ def knn_indices(
     back to the whole pool, so a sparse class never produces an empty match.
     """
     if queries.ndim != 2 or keys.ndim != 2 or queries.shape[1] != keys.shape[1]:
-        raise ValueError(f"queries {tuple(queries.shape)} and keys {tuple(keys.shape)} must be [N, D] and [M, D]")
+        raise InvalidValueError(f"queries {tuple(queries.shape)} and keys {tuple(keys.shape)} must be [N, D] and [M, D]")
     if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+        raise InvalidValueError(f"k must be >= 1, got {k}")
     if keys.shape[0] == 0:
-        raise ValueError("the matching set is empty")
+        raise InvalidValueError("the matching set is empty")
     if (query_groups is None) != (key_groups is None):
-        raise ValueError("give both query_groups and key_groups, or neither")
+        raise InvalidValueError("give both query_groups and key_groups, or neither")
     k_eff = min(int(k), keys.shape[0])
     q = F.normalize(queries.float(), dim=-1)
     p = F.normalize(keys.float().to(q.device), dim=-1)
@@ -73,6 +74,6 @@ def knn_regression(
     matches on cepstra but averages the full envelope and aperiodicity, hence separate ``values``.
     """
     if values.shape[0] != keys.shape[0]:
-        raise ValueError(f"keys ({keys.shape[0]} rows) and values ({values.shape[0]} rows) differ in length")
+        raise InvalidValueError(f"keys ({keys.shape[0]} rows) and values ({values.shape[0]} rows) differ in length")
     idx = knn_indices(queries, keys, k, query_groups, key_groups, max_elements)
     return values.to(idx.device)[idx].mean(dim=1)

@@ -38,6 +38,7 @@ from ..audio.load import resample
 from ..data.manifest import Manifest, read_manifest, write_manifest
 from ..io import atomic_path
 from .backend import Frames, VoiceConversionBackend, build_backend, convert
+from ..errors import AugmentError, InvalidValueError
 
 OUTPUT_SAMPLE_RATE = 16000
 #: kNN-VC's quality drops quickly below about 30 s of target speech (Baas et al. 2023, fig. 2).
@@ -79,10 +80,6 @@ class AugmentResult:
     reused: int                        # files found complete from an earlier run
     failures: list[tuple[Pair, str]]
     warnings: list[str]
-
-
-class AugmentError(ValueError):
-    """Settings or a manifest that cannot produce an augmentation; the message says why."""
 
 
 def speaker_label_table(manifest: Manifest) -> pd.DataFrame:
@@ -344,7 +341,7 @@ def _matching_set(vc: VoiceConversionBackend, target: TargetSpeaker, reference_s
         if seconds >= reference_seconds:
             break
     if not waves:
-        raise ValueError("none of the target's files could be read")
+        raise InvalidValueError("none of the target's files could be read")
     return vc.matching_set(waves, max_seconds=reference_seconds)
 
 

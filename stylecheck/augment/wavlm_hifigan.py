@@ -26,14 +26,11 @@ from typing import Callable
 import torch
 
 from .backend import Frames, VoiceConversionBackend
+from ..errors import BackendUnavailable, InvalidValueError, UnsupportedError
 
 HUB_REPO = "bshall/knn-vc"
 WAVLM_LAYER = 6  # kNN-VC's SPEAKER_INFORMATION_WEIGHTS select hidden state 6 of WavLM-Large
 RELEASE_URL = "https://github.com/bshall/knn-vc/releases/download/v0.1/prematch_g_02500000.pt"
-
-
-class BackendUnavailable(RuntimeError):
-    """A backend whose model files cannot be found or loaded; the message says what to provide."""
 
 
 LOCAL_FILES_HELP = (
@@ -85,7 +82,7 @@ class WavLMHiFiGANBackend(VoiceConversionBackend):
         backbone.to(device)
         vocoder = load_hifigan(hifigan, hifigan_config, map_location="cpu").to(device)
         if vocoder.config.hubert_dim != backbone.dim:
-            raise ValueError(f"{hifigan}: the vocoder takes {vocoder.config.hubert_dim}-d features but {wavlm} "
+            raise InvalidValueError(f"{hifigan}: the vocoder takes {vocoder.config.hubert_dim}-d features but {wavlm} "
                              f"gives {backbone.dim}-d ones")
 
         def encode(wave: torch.Tensor) -> torch.Tensor:
@@ -120,7 +117,7 @@ class WavLMHiFiGANBackend(VoiceConversionBackend):
     def encode(self, wave: torch.Tensor) -> Frames:
         feats = self.encoder(wave.float()).float().cpu()
         if feats.ndim != 2:
-            raise ValueError(f"the feature encoder returned shape {tuple(feats.shape)}, expected [frames, dim]")
+            raise InvalidValueError(f"the feature encoder returned shape {tuple(feats.shape)}, expected [frames, dim]")
         return Frames(keys=feats, values=feats)
 
     @torch.inference_mode()
@@ -142,7 +139,7 @@ def _provide_sox_effects_stub() -> None:
     def apply_effects_tensor(tensor: torch.Tensor, sample_rate: int, effects: list[list[str]], channels_first: bool = True):
         for effect in effects:
             if effect != ["reverse"]:
-                raise NotImplementedError(f"sox effect {effect} is not available in this torchaudio")
+                raise UnsupportedError(f"sox effect {effect} is not available in this torchaudio")
             tensor = tensor.flip(-1 if channels_first else 0)
         return tensor, sample_rate
 

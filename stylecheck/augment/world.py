@@ -36,6 +36,7 @@ import numpy as np
 import torch
 
 from .backend import Frames, VoiceConversionBackend
+from ..errors import InvalidValueError
 
 F0_METHODS = ("harvest", "dio")
 F0_MODES = ("matched", "mapped")
@@ -61,11 +62,11 @@ class WorldBackend(VoiceConversionBackend):
         import pyworld  # imported here so the package imports without it
 
         if f0_method not in F0_METHODS:
-            raise ValueError(f"unknown F0 method {f0_method!r}; choose from {', '.join(F0_METHODS)}")
+            raise InvalidValueError(f"unknown F0 method {f0_method!r}; choose from {', '.join(F0_METHODS)}")
         if not 1 <= key_dims < n_cepstra:
-            raise ValueError(f"key_dims must be in 1..{n_cepstra - 1}, got {key_dims}")
+            raise InvalidValueError(f"key_dims must be in 1..{n_cepstra - 1}, got {key_dims}")
         if f0_mode not in F0_MODES:
-            raise ValueError(f"unknown F0 mode {f0_mode!r}; choose from {', '.join(F0_MODES)}")
+            raise InvalidValueError(f"unknown F0 mode {f0_mode!r}; choose from {', '.join(F0_MODES)}")
         self._pw = pyworld
         self.f0_mode = f0_mode
         self.keep_source_energy = keep_source_energy
@@ -126,7 +127,7 @@ class WorldBackend(VoiceConversionBackend):
         """Mean and standard deviation of log F0 over voiced frames."""
         lf0 = torch.log(f0[f0 > 0].double())
         if lf0.numel() == 0:
-            raise ValueError("no voiced frames: cannot measure F0")
+            raise InvalidValueError("no voiced frames: cannot measure F0")
         return float(lf0.mean()), float(lf0.std(unbiased=False)) if lf0.numel() > 1 else 0.0
 
     def convert_f0(self, source_f0: torch.Tensor, target_f0: torch.Tensor) -> torch.Tensor:
@@ -144,7 +145,7 @@ class WorldBackend(VoiceConversionBackend):
     def matching_set(self, waves, max_seconds=None) -> Frames:
         frames = super().matching_set(waves, max_seconds)
         if not bool((frames.groups == 1).any()):
-            raise ValueError("no voiced frames in the target's audio: nothing to take F0 and timbre from")
+            raise InvalidValueError("no voiced frames in the target's audio: nothing to take F0 and timbre from")
         return frames
 
     def output_f0(self, source: Frames, matched: torch.Tensor, target: Frames) -> torch.Tensor:

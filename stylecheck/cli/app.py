@@ -1,17 +1,33 @@
+"""The Typer app every command registers on, its consoles, and the one place errors become
+messages: any :class:`~stylecheck.errors.StylecheckError` a command raises ends as one line on
+stderr and the error's exit code (2 for usage errors), never a traceback."""
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 
-from .. import __version__
+from .._version import __version__
+from ..errors import StylecheckError
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
 
+class _ErrorHandlingGroup(TyperGroup):
+    """The root command group; every command and sub-group runs inside its ``invoke``, so errors
+    are turned into messages here once instead of in each command."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StylecheckError as exc:
+            fail(str(exc), exc.exit_code)
+
+
 app = typer.Typer(
+    cls=_ErrorHandlingGroup,
     name="stylecheck",
     help="Check whether synthesized speech carries the speaking style it was asked for.",
     no_args_is_help=True,

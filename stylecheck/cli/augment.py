@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .app import app, console, err_console, fail
+from .app import app, console, err_console
 
 
 @app.command("augment")
@@ -27,21 +27,15 @@ def augment(
     force: bool = typer.Option(False, "--force", help="Reconvert pairs whose audio already exists."),
 ) -> None:
     """Convert source utterances into the voices of speakers carrying LABELS (paper section 3.2)."""
-    from ..audio import AudioError
-    from ..augment import AugmentError, augment_manifest
-    from ..augment.wavlm_hifigan import BackendUnavailable
-    from ..data.manifest import ManifestError
+    from ..augment import augment_manifest
 
-    try:
-        result = augment_manifest(
-            manifest, [s for s in labels.split(",") if s.strip()], out, hours=hours, backend=backend,
-            reference_seconds=reference_seconds, k=k, seed=seed, max_pairs=max_pairs, force=force,
-            wavlm=None if wavlm is None else str(wavlm), hifigan=None if hifigan is None else str(hifigan),
-            device=device, world_options={"f0_method": f0_method} if backend == "world" else None,
-            progress=lambda line: console.print(line, highlight=False),
-        )
-    except (AugmentError, ManifestError, BackendUnavailable, AudioError, ValueError, FileNotFoundError) as exc:
-        fail(str(exc))
+    result = augment_manifest(
+        manifest, [s for s in labels.split(",") if s.strip()], out, hours=hours, backend=backend,
+        reference_seconds=reference_seconds, k=k, seed=seed, max_pairs=max_pairs, force=force,
+        wavlm=None if wavlm is None else str(wavlm), hifigan=None if hifigan is None else str(hifigan),
+        device=device, world_options={"f0_method": f0_method} if backend == "world" else None,
+        progress=lambda line: console.print(line, highlight=False),
+    )
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     console.print(

@@ -5,17 +5,13 @@ import json
 
 import typer
 
-from .app import app, console, fail
+from .app import app, console
 
 
 @app.command("info")
 def info(model: str = typer.Argument(..., help="Model folder or hub id.")) -> None:
     """Show a model's labels, backbone, thresholds and training summary."""
-    from ..models import CheckpointError
     from ..models.checkpoint import read_config, resolve_model_dir
 
-    try:
-        cfg = read_config(resolve_model_dir(model))
-    except CheckpointError as exc:
-        fail(str(exc))
+    cfg = read_config(resolve_model_dir(model))
     console.print_json(json.dumps(cfg.to_dict(), default=str))

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from .app import app, check_can_write, console, fail
+from .app import app, check_can_write, console
 
 prepare_app = typer.Typer(help="Turn annotated corpora into speaker-disjoint train/valid/test manifests.",
                           no_args_is_help=True)
@@ -40,13 +40,9 @@ def _print_summary(summary) -> None:
 
 def _run(prepare, out: Path, force: bool, plan_kwargs: dict) -> None:
     from ..data.prepare_report import SplitPlan, write_prepared
-    from ..data.splits import SplitError
 
     check_can_write(out, force)
-    try:
-        summary = write_prepared(prepare(), out, SplitPlan(**plan_kwargs))
-    except (ValueError, FileNotFoundError, SplitError) as exc:
-        fail(str(exc))
+    summary = write_prepared(prepare(), out, SplitPlan(**plan_kwargs))
     _print_summary(summary)
 
 
@@ -116,13 +112,9 @@ def combine(
     force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
 ) -> None:
     """Concatenate prepared corpora split by split (labels one corpus lacks stay empty)."""
-    from ..data.manifest import ManifestError
     from ..data.prepare_report import combine_prepared
-    from ..labels import PAPER_LABELS
+    from ..styles.labels import PAPER_LABELS
 
     check_can_write(out, force)
-    try:
-        summary = combine_prepared([*inputs, *(more_inputs or [])], out, PAPER_LABELS)
-    except (ValueError, FileNotFoundError, ManifestError) as exc:
-        fail(str(exc))
+    summary = combine_prepared([*inputs, *(more_inputs or [])], out, PAPER_LABELS)
     _print_summary(summary)

@@ -34,24 +34,17 @@ def emotion_corpora(
     """Detection of Dark and Bright in happy and sad speech of ESD, RAVDESS and EmoDB (Figure 4)."""
     from rich.progress import Progress
 
-    from ..analysis.emotion_probe import ProbeError, probe_emotion_corpora
-    from ..data.corpora.layout import CorpusLayoutError
-    from ..models import CheckpointError
+    from ..analysis.emotion_probe import probe_emotion_corpora
 
     corpora = {name: folder for name, folder in (("esd", esd), ("ravdess", ravdess), ("emodb", emodb)) if folder}
     if not corpora:
         fail("give at least one corpus folder: --esd, --ravdess or --emodb")
     check_can_write(out, force)
-    try:
-        with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
-            task = bar.add_task("scoring files", total=None)
-            result = probe_emotion_corpora(
-                corpora, model, out, ravdess_intensity=ravdess_intensity.value, batch_size=batch_size,
-                device=device, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    except CheckpointError as exc:
-        fail(f"cannot load the model: {exc}")
-    except (CorpusLayoutError, ProbeError) as exc:
-        fail(str(exc))
+    with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("scoring files", total=None)
+        result = probe_emotion_corpora(
+            corpora, model, out, ravdess_intensity=ravdess_intensity.value, batch_size=batch_size,
+            device=device, progress=lambda done, total: bar.update(task, completed=done, total=total))
     s = result.summary
     for row in s.itertuples(index=False):
         console.print(f"{row.corpus:12s} {row.emotion:6s} files={row.n_files:<5d} speakers={row.n_speakers:<3d} "

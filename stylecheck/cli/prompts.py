@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .app import app, console, fail
+from .app import app, console
 
 
 @app.command("prompts")
@@ -18,21 +18,14 @@ def prompts(
         None, "--labels-from", help="Read prompts in this model's label set (folder or hub id); default: the paper's 8 labels."),
 ) -> None:
     """Show the labels each prompt or styles cell expects, the categories it leaves open, and why."""
-    from ..labels import PAPER_LABELS
-    from ..models import CheckpointError
+    from ..styles.labels import PAPER_LABELS
     from ..models.checkpoint import read_config, resolve_model_dir
-    from ..scoring.expected import StylesError, explain_expected_styles
+    from ..scoring.expected import explain_expected_styles
 
     label_set = PAPER_LABELS
     if labels_from is not None:
-        try:
-            label_set = read_config(resolve_model_dir(labels_from)).label_set
-        except CheckpointError as exc:
-            fail(str(exc))
-    try:
-        table = explain_expected_styles(styles_csv, label_set)
-    except StylesError as exc:
-        fail(str(exc))
+        label_set = read_config(resolve_model_dir(labels_from)).label_set
+    table = explain_expected_styles(styles_csv, label_set)
 
     count = f"{len(table)} file" + ("" if len(table) == 1 else "s")
     out = Table(title=Text(f"{styles_csv} ({count})"), show_lines=True)

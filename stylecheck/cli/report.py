@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .app import app, check_can_write, console, fail
+from .app import app, check_can_write, console
 
 report_app = typer.Typer(help="Analyses of evaluation results.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -25,14 +25,10 @@ def agreement(
     force: bool = typer.Option(False, "--force", help="Overwrite existing outputs."),
 ) -> None:
     """Per label: F1 on files with low vs high annotator agreement, with speaker-bootstrap intervals."""
-    from ..analysis.agreement import AgreementError, agreement_report
-    from ..data.manifest import ManifestError
+    from ..analysis.agreement import agreement_report
 
     check_can_write(out / "agreement_f1.csv", force)
-    try:
-        result = agreement_report(predictions, manifest, out, split_at, n_resamples=resamples)
-    except (AgreementError, ManifestError) as exc:
-        fail(str(exc))
+    result = agreement_report(predictions, manifest, out, split_at, n_resamples=resamples)
     for note in result.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     shown = result.f1.assign(f1=result.f1["f1"].round(3))[["model", "label", "bucket", "files", "positives", "f1"]]

@@ -36,9 +36,8 @@ def score(
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..audio import AudioError, SpeechSettings
-    from ..models import CheckpointError
-    from ..scoring import ScoreError, Shard
+    from ..audio import SpeechSettings
+    from ..scoring import Shard
     from ..scoring.distributed import score_directory_distributed
 
     if precision not in ("bf16", "fp32"):
@@ -65,10 +64,7 @@ def score(
             progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
             copy_audio=copy_audio, speech=speech,
         )
-    except (ScoreError, CheckpointError, AudioError, FileNotFoundError) as exc:
-        bar.stop()
-        fail(str(exc))
-    finally:
+    finally:  # a usage error then reaches the app's handler with the bar already gone
         bar.stop()
     if scores is None:
         return
@@ -93,11 +89,8 @@ def merge(
     copy_audio: bool = typer.Option(False, "--copy-audio", help="Copy the audio report.html plays into OUT/audio."),
 ) -> None:
     """Join the parts of a sharded `stylecheck score` run into one scores.csv and summary."""
-    from ..scoring import ScoreError, merge_score_parts
+    from ..scoring import merge_score_parts
 
-    try:
-        scores = merge_score_parts(parts, out, copy_audio=copy_audio)
-    except ScoreError as exc:
-        fail(str(exc))
+    scores = merge_score_parts(parts, out, copy_audio=copy_audio)
     console.print(f"merged {len(scores)} files into {out / 'scores.csv'}")
     print_run_summary(out, console)

@@ -40,7 +40,6 @@ def train(
     force: bool = typer.Option(False, help="Overwrite an existing --out."),
 ) -> None:
     """Train a style classifier head on frozen backbone features (paper recipe by default)."""
-    from ..data.manifest import ManifestError
     from ..training import TrainOptions, train_model
 
     if not resume:
@@ -70,10 +69,7 @@ def train(
             bar.update(task, completed=epoch,
                        description=f"epoch {epoch}: loss {row['train_loss']:.3f} valid F1 {row['valid_macro_f1']:.3f}")
 
-        try:
-            folder = train_model(opts, progress=on_epoch)
-        except ManifestError as exc:
-            fail(str(exc))
+        folder = train_model(opts, progress=on_epoch)
     console.print(f"model written to [bold]{folder}[/]")
 
 
@@ -92,17 +88,12 @@ def evaluate(
 ) -> None:
     """Per-label precision, recall and F1 like the paper's Table 2, with bootstrap intervals."""
     from ..analysis.evaluate import evaluate_models, table2_wide
-    from ..data.manifest import ManifestError
-    from ..models import CheckpointError
     from rich.table import Table
 
     check_can_write(out / "f1.csv", force)
-    try:
-        long = evaluate_models(models, manifest, out, device=device, cache_dir=str(cache_dir) if cache_dir else None,
-                               use_cache=not no_cache, n_resamples=bootstrap, skip_bad_rows=skip_bad_rows,
-                               trim_speech=trim_speech)
-    except (ManifestError, CheckpointError) as exc:
-        fail(str(exc))
+    long = evaluate_models(models, manifest, out, device=device, cache_dir=str(cache_dir) if cache_dir else None,
+                           use_cache=not no_cache, n_resamples=bootstrap, skip_bad_rows=skip_bad_rows,
+                           trim_speech=trim_speech)
     wide = table2_wide(long, with_intervals=False)
     table = Table(title=f"F1 on {manifest.name}")
     for c in wide.columns:

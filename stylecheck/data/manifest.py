@@ -14,14 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..labels import LabelSet, PAPER_LABELS
+from ..styles.labels import LabelSet, PAPER_LABELS
+from ..errors import ManifestError
 
 KNOWN_COLUMNS = {"path", "speaker", "n_annotators", "corpus", "utterance", "source", "target", "backend",
                  "split", "duration_s", "weight"}
-
-
-class ManifestError(Exception):
-    """A manifest that cannot be used; the message lists the bad rows (1-based CSV line numbers)."""
 
 
 @dataclass

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_figure, write_text
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from ..reporting.markdown import markdown_table
 from .manifest import read_manifest, write_manifest
 from .splits import SPLITS, assign_splits, read_split_lists, split_list_texts, split_sizes
 from .votes import agree_column, category_agreement
+from ..errors import InvalidValueError, MissingFileError
 
 FIGURE_NAME = "label_distribution.png"
 REPORT_NAME = "prepare_report.md"
@@ -69,7 +70,7 @@ def write_prepared(prepared: PreparedCorpus, out_dir: str | os.PathLike, plan: S
     labels = list(prepared.label_set.labels)
     dropped = {k: list(v) for k, v in prepared.dropped.items()}
     if rows.empty:
-        raise ValueError(f"{prepared.corpus}: no speaker has both labels and audio; nothing to write "
+        raise InvalidValueError(f"{prepared.corpus}: no speaker has both labels and audio; nothing to write "
                          f"(dropped: {', '.join(f'{k}: {len(v)}' for k, v in dropped.items()) or 'none'})")
     rows["speaker"] = rows["speaker"].astype(str)
     speaker_labels = rows.groupby("speaker", sort=True)[labels].first()
@@ -85,7 +86,7 @@ def write_prepared(prepared: PreparedCorpus, out_dir: str | os.PathLike, plan: S
                          f"{', '.join(missing)}")
         assignment = pd.Series({s: fixed[s] for s in speaker_labels.index if s in fixed}, name="split", dtype=str)
         if assignment.empty:
-            raise ValueError(f"{plan.lists}: none of the {len(speaker_labels)} speakers is in the split lists")
+            raise InvalidValueError(f"{plan.lists}: none of the {len(speaker_labels)} speakers is in the split lists")
         rows = rows[rows["speaker"].isin(assignment.index)]
         how = f"fixed speaker lists from `{plan.lists}`"
     else:
@@ -250,21 +251,21 @@ def combine_prepared(inputs: list[str | os.PathLike], out_dir: str | os.PathLike
         for split in SPLITS:
             path = folder / f"{split}.csv"
             if not path.is_file():
-                raise FileNotFoundError(f"{path}: missing; is {folder} a folder written by 'stylecheck prepare'?")
+                raise MissingFileError(f"{path}: missing; is {folder} a folder written by 'stylecheck prepare'?")
             m = read_manifest(path, label_set, check_files=False)
             frame = m.frame.copy()
             frame["split"] = split
             if "corpus" not in frame:
                 frame["corpus"] = folder.name
             if "speaker" not in frame:
-                raise ValueError(f"{path}: no 'speaker' column, so speaker-disjointness cannot be checked")
+                raise InvalidValueError(f"{path}: no 'speaker' column, so speaker-disjointness cannot be checked")
             for spk in frame["speaker"].astype(str).unique():
                 if spk in seen and seen[spk][1] != split:
                     leaks.append(f"{spk} ({seen[spk][0]}: {seen[spk][1]}, {folder}: {split})")
                 seen.setdefault(spk, (str(folder), split))
             frames[split].append(frame)
     if leaks:
-        raise ValueError(f"{len(leaks)} speaker(s) are in different splits in different inputs (train/test leak); "
+        raise InvalidValueError(f"{len(leaks)} speaker(s) are in different splits in different inputs (train/test leak); "
                          f"prepare the corpora with shared --splits lists: {'; '.join(leaks[:20])}")
     rows = pd.concat([f for split in SPLITS for f in frames[split]], ignore_index=True)
     agree = [agree_column(lab) for lab in labels if agree_column(lab) in rows]

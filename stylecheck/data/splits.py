@@ -21,12 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from ..errors import SplitError
 
 SPLITS = ("train", "valid", "test")
-
-
-class SplitError(ValueError):
-    """Split sizes or split lists that cannot be used; the message says why."""
 
 
 def split_sizes(n_speakers: int, valid_fraction: float, test_fraction: float | None = None,

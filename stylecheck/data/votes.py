@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 
 
 def agree_column(label: str) -> str:

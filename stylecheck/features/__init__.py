@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import Backbone, frames_mask
+from ..errors import InvalidValueError
 
 BACKBONE_NAMES = ("ge2e", "ge2e-frames", "ge2e-partials", "mel80", "voice", "voice-lld", "fusion", "fusion-frames",
                   "hubert", "HUB_ID_OR_FOLDER")
@@ -37,7 +38,7 @@ def build_backbone(spec: str | dict[str, Any], layer: int | None = None, **kwarg
             from .ssl import SSLBackbone
 
             return SSLBackbone(spec["model"], layer=spec.get("layer", 6), revision=spec.get("revision"), **kwargs)
-        raise ValueError(f"unknown backbone kind {kind!r} in spec {spec}")
+        raise InvalidValueError(f"unknown backbone kind {kind!r} in spec {spec}")
     name = str(spec)
     if name == "mel80":
         return build_backbone({"kind": "mel80"})

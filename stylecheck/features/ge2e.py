@@ -25,6 +25,7 @@ import torchaudio.transforms as T
 from torch import nn
 
 from .base import Backbone, frames_mask
+from ..errors import InvalidValueError, MissingDependencyError, MissingFileError
 
 PARTIAL_FRAMES = 160  # 1.6 s, resemblyzer's partials_n_frames
 
@@ -34,10 +35,10 @@ def _resemblyzer_weights() -> Path:
 
     spec = importlib.util.find_spec("resemblyzer")
     if spec is None or spec.origin is None:
-        raise ImportError("the GE2E backbone needs the 'resemblyzer' package (pip install resemblyzer)")
+        raise MissingDependencyError("the GE2E backbone needs the 'resemblyzer' package (pip install resemblyzer)")
     path = Path(spec.origin).parent / "pretrained.pt"
     if not path.exists():
-        raise FileNotFoundError(f"resemblyzer's weights are missing: {path}")
+        raise MissingFileError(f"resemblyzer's weights are missing: {path}")
     return path
 
 
@@ -93,9 +94,9 @@ class GE2EBackbone(Backbone):
     def __init__(self, variant: str = "partials", partial_hop: int = 40, max_partials: int | None = None):
         super().__init__()
         if variant not in ("frames", "partials"):
-            raise ValueError(f"unknown GE2E variant {variant!r} (frames or partials)")
+            raise InvalidValueError(f"unknown GE2E variant {variant!r} (frames or partials)")
         if max_partials is not None and int(max_partials) < 2:
-            raise ValueError(f"max_partials must be at least 2 (got {max_partials})")
+            raise InvalidValueError(f"max_partials must be at least 2 (got {max_partials})")
         self.variant = variant
         self.partial_hop = int(partial_hop)
         self.max_partials = None if max_partials is None else int(max_partials)

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from .base import Backbone, frames_mask
+from ..errors import InvalidValueError, MissingFileError
 
 DEFAULT_SSL_MODEL = "facebook/hubert-base-ls960"
 _PER_THREAD = threading.local()
@@ -38,7 +39,7 @@ class LengthAwareGroupNorm(nn.Module):
     def __init__(self, norm: nn.GroupNorm):
         super().__init__()
         if norm.num_groups != norm.num_channels:
-            raise ValueError("only per-channel group norm (num_groups == num_channels) is supported")
+            raise InvalidValueError("only per-channel group norm (num_groups == num_channels) is supported")
         self.norm = norm
 
     # ``valid``: [B] valid frames, set by the backbone around each call. Kept per thread
@@ -116,7 +117,7 @@ class SSLBackbone(Backbone):
         if not folder.is_dir() and (folder.exists() or _looks_like_path(self.model_id)):
             # Not a hub id either: fail here with the path rather than with a hub lookup error.
             what = "a file, not a folder" if folder.exists() else "no such folder"
-            raise OSError(
+            raise MissingFileError(
                 f"{self.model_id}: {what} (a speech model is a folder saved with save_pretrained, "
                 f"or a hub id such as {DEFAULT_SSL_MODEL})"
             )
@@ -129,13 +130,13 @@ class SSLBackbone(Backbone):
         try:
             config = AutoConfig.from_pretrained(self.model_id, revision=revision, local_files_only=local_files_only)
         except Exception as exc:
-            raise OSError(
+            raise MissingFileError(
                 f"cannot load speech model {self.model_id!r} ({str(exc).rstrip('.')}). Give a local folder "
                 "saved with save_pretrained, or a hub id with network access or a filled Hugging Face cache."
             ) from exc
         n_layers = int(config.num_hidden_layers)
         if not 0 <= self.layer <= n_layers:
-            raise ValueError(f"layer {self.layer} out of range for {self.model_id} (0..{n_layers})")
+            raise InvalidValueError(f"layer {self.layer} out of range for {self.model_id} (0..{n_layers})")
         net = AutoModel.from_pretrained(self.model_id, revision=revision, config=config, local_files_only=local_files_only)
         encoder = net.encoder
         encoder.layers = encoder.layers[: self.layer]

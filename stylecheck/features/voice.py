@@ -35,6 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+from ..errors import InvalidValueError
 
 SR = 16000
 VERSION_HOPS = {1: 320, 2: 640}  # analysis grid per feature version: 20 ms, 40 ms
@@ -63,7 +64,7 @@ def hop_for(version: int) -> int:
     try:
         return VERSION_HOPS[int(version)]
     except (KeyError, ValueError, TypeError):
-        raise ValueError(f"unknown voice-parameter version {version!r} (known: {sorted(VERSION_HOPS)}); "
+        raise InvalidValueError(f"unknown voice-parameter version {version!r} (known: {sorted(VERSION_HOPS)}); "
                          "the checkpoint needs a newer stylecheck") from None
 
 

@@ -26,6 +26,7 @@ import torch
 
 from . import voice
 from .base import Backbone, frames_mask
+from ..errors import InvalidValueError
 
 
 def _item_waves(waves: torch.Tensor, lengths: torch.Tensor):
@@ -39,7 +40,7 @@ class VoiceBackbone(Backbone):
     def __init__(self, level: str = "functionals", version: int = voice.VOICE_VERSION):
         super().__init__()
         if level not in ("functionals", "lld"):
-            raise ValueError(f"unknown voice-parameter level {level!r} (functionals or lld)")
+            raise InvalidValueError(f"unknown voice-parameter level {level!r} (functionals or lld)")
         self.level = level
         self.hop = voice.hop_for(version)  # first: it rejects an unknown version with a clear message
         self.version = int(version)
@@ -85,7 +86,7 @@ class FusionBackbone(Backbone):
         from .ge2e import GE2EBackbone
 
         if level not in ("utterance", "frames"):
-            raise ValueError(f"unknown fusion level {level!r} (utterance or frames)")
+            raise InvalidValueError(f"unknown fusion level {level!r} (utterance or frames)")
         self.level = level
         self.hop = voice.hop_for(version)
         self.version = int(version)

@@ -3,9 +3,9 @@ from .checkpoint import CheckpointError, build_head, load_checkpoint, save_check
 from .config import ModelConfig
 from .resnet import ResNet34
 from .speechmlc import SpeechMLC, StyleQueryDecoder
-from .style_model import DEFAULT_SPEECH, NoSpeechError, SpeechCut, StyleModel, new_model, resolve_device
+from .style_model import DEFAULT_SPEECH, NoSpeechError, SpeechCut, StyleModel, load_model, new_model, resolve_device
 
 __all__ = [
     "CheckpointError", "DEFAULT_SPEECH", "ModelConfig", "NoSpeechError", "SpeechCut", "ResNet34", "SpeechMLC", "StyleModel", "StyleQueryDecoder",
-    "build_head", "load_checkpoint", "new_model", "resolve_device", "save_checkpoint",
+    "build_head", "load_checkpoint", "load_model", "new_model", "resolve_device", "save_checkpoint",
 ]

@@ -12,16 +12,13 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from .. import __version__
+from .._version import __version__
 from ..io import atomic_path, write_json
 from .config import FORMAT_NAME, FORMAT_VERSION, ModelConfig
+from ..errors import CheckpointError, InvalidValueError
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
-
-
-class CheckpointError(Exception):
-    """A model folder that is missing, corrupt or of another format; names the folder and why."""
 
 
 ARCHITECTURES = ("speechmlc", "resnet34", "linear")
@@ -96,18 +93,18 @@ def _check_config(config: ModelConfig) -> None:
     """Fields that the head, the label set and the decisions rely on; a bad one would otherwise
     surface later as an unrelated error far from the file."""
     if config.arch not in ARCHITECTURES:
-        raise ValueError(f"unknown architecture {config.arch!r} ({' or '.join(ARCHITECTURES)})")
+        raise InvalidValueError(f"unknown architecture {config.arch!r} ({' or '.join(ARCHITECTURES)})")
     if not isinstance(config.arch_params, dict) or not isinstance(config.backbone, dict):
-        raise ValueError("arch_params and backbone must be objects")
+        raise InvalidValueError("arch_params and backbone must be objects")
     n_labels = len(config.label_set)  # raises on a malformed or duplicated label set
     if n_labels == 0:
-        raise ValueError("the label set is empty")
+        raise InvalidValueError("the label set is empty")
     if config.thresholds is not None and len(config.thresholds) != n_labels:
-        raise ValueError(f"{len(config.thresholds)} thresholds for {n_labels} labels")
+        raise InvalidValueError(f"{len(config.thresholds)} thresholds for {n_labels} labels")
     for key in ("scale", "bias"):
         if config.calibration is not None and len(config.calibration.get(key, ())) != n_labels:
-            raise ValueError(f"calibration {key!r} must have one value per label ({n_labels})")
-    from .decision import check_decision
+            raise InvalidValueError(f"calibration {key!r} must have one value per label ({n_labels})")
+    from ..styles.decision import check_decision
 
     check_decision(config.decision)
 

@@ -5,7 +5,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..labels import LabelSet, PAPER_LABELS
+from ..styles.labels import LabelSet, PAPER_LABELS
+from ..errors import InvalidValueError
 
 FORMAT_NAME = "stylecheck-model"
 FORMAT_VERSION = 1
@@ -25,7 +26,7 @@ class ModelConfig:
     thresholds: list[float] | None = None
     # Per-label Platt scaling of logits: p = sigmoid(scale * logit + bias); None = identity.
     calibration: dict[str, list[float]] | None = None
-    # How one answer per category is chosen (stylecheck.models.decision); None = the v1 rule
+    # How one answer per category is chosen (stylecheck.styles.decision); None = the v1 rule
     # (the most probable label at or above its threshold, else none), e.g.
     # {"rule": "pairwise", "uncertain_margin": 0.1}.
     decision: dict[str, Any] | None = None
@@ -51,5 +52,5 @@ class ModelConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ValueError(f"unknown config keys: {sorted(unknown)}")
+            raise InvalidValueError(f"unknown config keys: {sorted(unknown)}")
         return cls(**data)

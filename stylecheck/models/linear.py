@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 
 
 class CategoryLinear(nn.Module):

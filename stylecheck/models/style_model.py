@@ -23,22 +23,14 @@ from ..audio import AudioError, inference_windows, load_audio, pad_batch
 from ..audio.load import resample
 from ..audio.vad import SpeechDetector, SpeechSettings
 from ..features import Backbone, build_backbone
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .checkpoint import CheckpointError, build_head, load_checkpoint, save_checkpoint
 from .config import ModelConfig
+from ..errors import NoSpeechError
 
 
 #: The speech check ``predict`` and ``stylecheck score`` use unless told otherwise.
 DEFAULT_SPEECH = SpeechSettings()
-
-
-class NoSpeechError(AudioError):
-    """The voice-activity detector found less speech than the minimum: no style can be judged."""
-
-    def __init__(self, path, speech_s: float, settings: SpeechSettings):
-        self.speech_s = float(speech_s)
-        super().__init__(path, f"no speech: {speech_s:.2f} s of speech detected "
-                               f"(minimum {settings.min_speech_s:g} s)")
 
 
 @dataclass
@@ -248,7 +240,7 @@ class StyleModel:
         for i, (wave, regions) in enumerate(zip(waves, found)):
             if regions.speech_s < speech.min_speech_s:
                 name = names[i] if names is not None else f"<input {i}>"
-                out.append(SpeechCut(None, regions.speech_s, NoSpeechError(name, regions.speech_s, speech)))
+                out.append(SpeechCut(None, regions.speech_s, NoSpeechError(name, regions.speech_s, speech.min_speech_s)))
                 continue
             if speech.trim and regions.regions:
                 start, end = regions.span(speech.pad_s)
@@ -311,3 +303,12 @@ def new_model(arch: str, backbone: Backbone, label_set: LabelSet, **arch_params)
         labels=label_set.to_dict(), sample_rate=backbone.sample_rate,
     )
     return StyleModel(config, build_head(config), backbone=backbone)
+
+
+def load_model(name_or_path: str | os.PathLike | None = None, device: str = "cpu") -> StyleModel:
+    """Load a model folder, bundled model name or hub id; ``None`` loads the bundled default model."""
+    if name_or_path is None:
+        from ..pretrained import default_model_path
+
+        name_or_path = default_model_path()
+    return StyleModel.from_pretrained(name_or_path, device=device)

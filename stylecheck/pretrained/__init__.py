@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import CheckpointError
+
 #: The default model: GE2E embedding + voice parameters, one answer per category (issue 15).
 DEFAULT_MODEL_NAME = "stylecheck-voice-v2"
 BUNDLED = Path(__file__).parent
@@ -24,8 +26,6 @@ def bundled_model_names() -> list[str]:
 def default_model_path() -> Path:
     path = BUNDLED / DEFAULT_MODEL_NAME
     if not (path / "config.json").is_file():
-        from ..models import CheckpointError
-
         raise CheckpointError(
             f"the bundled default model is not installed ({path}); pass --model MODEL_DIR"
         )

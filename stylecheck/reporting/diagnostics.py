@@ -19,8 +19,8 @@ import pandas as pd
 from ..analysis.confusion import confusion_matrix
 from ..analysis.leakage import LEAKAGE_COLUMNS
 from ..io import write_csv
-from ..labels import LabelSet
-from ..models.reliability import WEAK_RULE, weak_categories
+from ..styles.labels import LabelSet
+from ..styles.reliability import WEAK_RULE, weak_categories
 from .markdown import markdown_table
 from .tables import display_system, format_interval
 

@@ -10,7 +10,7 @@ zipped; :mod:`.portable`). Every string that comes from users (file names, promp
 model info) is HTML-escaped.
 
 Sections: adherence with the classifier's own held-out reliability beside it (weak categories
-marked by the rule of :mod:`stylecheck.models.reliability`), the prompt x system grid, source
+marked by the rule of :mod:`stylecheck.styles.reliability`), the prompt x system grid, source
 leakage, predicted labels per system (the view without expectations), confusion, system
 comparison, per-label P/R/F1, plots with captions, mismatched files with both probabilities and
 thresholds, every file in a sortable table, failed files, and the model.
@@ -31,14 +31,15 @@ import pandas as pd
 
 from ..analysis.adherence import FAILED_STATUSES, as_text, match_flag, text_column
 from ..io import write_text
-from ..labels import PAPER_LABELS, LabelSet
-from ..models.reliability import WEAK_RULE, weak_categories
+from ..styles.labels import PAPER_LABELS, LabelSet
+from ..styles.reliability import WEAK_RULE, weak_categories
 from .diagnostics import (CONFUSION_NOTE, LEAKAGE_NOTE, probability_note, category_reliability, confusion_blocks,
                           distribution_display, label_reliability, leakage_display)
 from .html_grid import MAX_FILE_ROWS, MAX_GRID_ITEMS, SCRIPT, file_table_section, grid_section
 from .portable import copy_audio, key_path
 from .tables import (adherence_display, adherence_note, comparison_display, display_system, format_cell,
                      label_prf_display, not_computed_lines)
+from ..errors import InvalidValueError, MissingFileError
 
 REPORT_NAME = "report.html"
 DEFAULT_MAX_LISTED = 500
@@ -127,10 +128,10 @@ def image_data_uri(path: Path) -> str:
     """A PNG file as a ``data:`` URI, so the page needs no image files beside it."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"plot for the report not found: {path}")
+        raise MissingFileError(f"plot for the report not found: {path}")
     data = path.read_bytes()
     if not data.startswith(b"\x89PNG"):
-        raise ValueError(f"plot for the report is not a PNG file: {path}")
+        raise InvalidValueError(f"plot for the report is not a PNG file: {path}")
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
@@ -342,7 +343,7 @@ def report_html(scores: pd.DataFrame, adherence: pd.DataFrame, label_prf: pd.Dat
                 not_computed: dict[str, str] | None = None, no_style: pd.DataFrame | None = None) -> str:
     """The report page as a string (see :func:`write_report_html`). ``links`` maps a file key
     to its player's ``src`` (default: relative links into ``audio_root``, nothing copied)."""
-    from .. import __version__
+    from .._version import __version__
 
     out_dir, audio_root = Path(out_dir), Path(audio_root)
     model_info = model_info or {}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.adherence import FAILED_STATUSES, as_text, item_keys, text_column
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .tables import display_system
 
 MAX_GRID_ITEMS = 300

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from ..analysis.adherence import SCORED_STATUSES, text_column
 from ..io import write_figure
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .tables import display_system
 
 

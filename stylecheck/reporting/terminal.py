@@ -40,7 +40,7 @@ def print_run_summary(out: Path, console: Console) -> None:
                           classifier.get(str(r["category"]), ""))
         console.print(table)
         if any(v.startswith("WEAK") for v in classifier.values()):
-            from ..models.reliability import WEAK_RULE
+            from ..styles.reliability import WEAK_RULE
 
             console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
     else:

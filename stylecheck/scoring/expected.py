@@ -11,11 +11,11 @@ case-insensitively; other columns are ignored.
     they lie inside it; paths that climb out of the folder with ``..`` are refused.
 ``styles``
     Label names separated by ``;`` or ``,`` in any case (``Female;Teenager;Bright``), read by
-    :func:`stylecheck.prompts.parse_style_list`: unknown names and two labels of one category
+    :func:`stylecheck.styles.prompts.parse_style_list`: unknown names and two labels of one category
     are errors.
 ``prompt``
     The free-text prompt the audio was generated from, read by
-    :func:`stylecheck.prompts.parse_style_prompt` (never an error; doubts become warnings).
+    :func:`stylecheck.styles.prompts.parse_style_prompt` (never an error; doubts become warnings).
 ``system``, ``speaker`` (optional)
     Which generator made the file and for which speaker, for per-system tables and the bootstrap
     over speakers.
@@ -56,8 +56,9 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ..labels import PAPER_LABELS, LabelSet
-from ..prompts import FALLBACKS, Match, PromptParse, parse_style_list, parse_style_prompt
+from ..styles.labels import PAPER_LABELS, LabelSet
+from ..styles.prompts import FALLBACKS, Match, PromptParse, parse_style_list, parse_style_prompt
+from ..errors import InvalidValueError, StylesError, UnknownNameError
 
 #: Columns the reader understands (lower case).
 KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source")
@@ -67,15 +68,6 @@ DELIMITERS = (",", ";", "\t")
 MAX_LISTED_BAD_ROWS = 20
 #: Columns of :attr:`ExpectedStyles.bad_rows`.
 BAD_ROW_COLUMNS = ["file", "line", "system", "speaker", "styles", "prompt", "reason"]
-
-
-class StylesError(Exception):
-    """A STYLES.csv that cannot be used; the message names the file and the reason."""
-
-    def __init__(self, path: str | os.PathLike, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -119,7 +111,7 @@ class ExpectedStyles:
         key = normalise_file_key(file)
         index = self._index().get(key)
         if index is None:
-            raise KeyError(f"{file!r} is not listed in {self.path}")
+            raise UnknownNameError(f"{file!r} is not listed in {self.path}")
         return dict(self.parses[index].expected)
 
     def _index(self) -> dict[str, int]:
@@ -136,23 +128,23 @@ def normalise_file_key(file: str, audio_root: str | os.PathLike | None = None) -
     inside ``audio_root``, which it is then made relative to)."""
     text = file.strip().replace("\\", "/")
     if not text:
-        raise ValueError("empty file path")
+        raise InvalidValueError("empty file path")
     if text.startswith("/") or _DRIVE.match(text):
         if audio_root is None:
-            raise ValueError(f"absolute path {file!r}: give paths relative to the audio folder")
+            raise InvalidValueError(f"absolute path {file!r}: give paths relative to the audio folder")
         roots = dict.fromkeys(r.as_posix().rstrip("/") for r in (Path(audio_root).absolute(),
                                                                    Path(audio_root).resolve()))
         inside = [r for r in roots if text.startswith(r + "/")]
         if not inside:
-            raise ValueError(f"absolute path {file!r} is not inside the audio folder {next(iter(roots))}")
+            raise InvalidValueError(f"absolute path {file!r} is not inside the audio folder {next(iter(roots))}")
         text = text[len(inside[0]) + 1 :]
     if ".." in PurePosixPath(text).parts:
         resolved = posixpath.normpath(text)
         if resolved == ".." or resolved.startswith("../"):
-            raise ValueError(f"path {file!r} climbs out of the audio folder")
+            raise InvalidValueError(f"path {file!r} climbs out of the audio folder")
     text = posixpath.normpath(text)
     if text in (".", ""):
-        raise ValueError(f"path {file!r} names the audio folder itself, not a file")
+        raise InvalidValueError(f"path {file!r} names the audio folder itself, not a file")
     return text
 
 
@@ -240,7 +232,7 @@ def _parse_styles(styles: str, label_set: LabelSet, known: frozenset[str]) -> Pr
         for name in unknown:
             guess = suggest_label(name, label_set)
             hints.append(f"unknown style label {name!r}" + (f" (did you mean {guess}?)" if guess else ""))
-        raise ValueError("; ".join(hints))
+        raise InvalidValueError("; ".join(hints))
     return parse_style_list(styles, label_set)
 
 

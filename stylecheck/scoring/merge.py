@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_csv, write_json
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .score import ScoreError
 from .sources import attach_source_labels
 

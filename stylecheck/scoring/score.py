@@ -22,20 +22,17 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
-from ..models.decision import UNCERTAIN, decide_categories
+from ..styles.decision import UNCERTAIN, decide_categories
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
 from .pipeline import FileResult, content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
 from .sources import ROLE_OUTPUT, ROLE_SOURCE, attach_source_labels, source_key, source_path
+from ..errors import ScoreError
 
 RESULTS_LOG = "results.jsonl"
-
-
-class ScoreError(Exception):
-    """A usage error: the run cannot start (missing folder, bad STYLES.csv, ...)."""
 
 
 @dataclass(frozen=True)
@@ -235,7 +232,7 @@ def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleM
     out["status"], out["error"], out["duration_s"], out["speech_s"] = status, error, duration, speech_s
     for j, lab in enumerate(labels):
         out[f"p_{lab}"] = probs[:, j]
-    # One answer per category from the model's decision rule (stylecheck.models.decision):
+    # One answer per category from the model's decision rule (stylecheck.styles.decision):
     # a label, "uncertain", or "" when nothing was judged.
     answers = decide_categories(probs, model.config)
     for cat in label_set.categories:
@@ -293,7 +290,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     classifies whole files without it. ``bf16``: the classifier in bfloat16, approximate; the
     default fp32 gives the same probabilities on every machine.
     """
-    from .. import load_model
+    from ..models import load_model
 
     audio_dir = Path(audio_dir)
     found = check_usage(audio_dir, out_dir, device if not isinstance(model, StyleModel) else str(model.device),

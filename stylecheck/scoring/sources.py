@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .expected import normalise_file_key
 
 ROLE_OUTPUT = "output"

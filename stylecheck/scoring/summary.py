@@ -15,7 +15,7 @@ from ..analysis.adherence import (BAD_ROW_STATUS, adherence_table, compare_syste
                                   label_prf_table, speaker_adherence_table, text_column)
 from ..analysis.confusion import confusion_table, predicted_distribution
 from ..analysis.leakage import source_leakage_table
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from .sources import has_sources, output_rows
 
 NO_STYLE_COLUMNS = ["file", "system", "status", "prompt"]
@@ -109,7 +109,7 @@ def write_summary_outputs(scores: pd.DataFrame, label_set: LabelSet, thresholds,
                           copy_audio: bool = False) -> dict:
     """Write the summary tables, plots and ``report.html`` into ``out_dir``; ``copy_audio`` copies
     the audio the report plays into ``out_dir/audio`` so the folder can be moved or zipped."""
-    from ..models.reliability import weak_categories
+    from ..styles.reliability import weak_categories
     from ..reporting.diagnostics import diagnostics_markdown, reliability_markdown, write_diagnostic_tables
     from ..reporting.html import write_report_html
     from ..reporting.plots import plot_adherence, plot_expected_probability, plot_predicted_distribution

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GroupKFold
 
-from ..labels import LabelSet
+from ..styles.labels import LabelSet
 from ..models.linear import CategoryLinear
 
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
@@ -154,7 +154,7 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
 
     ``extra`` = (x_aug, owner, weight): augmented copies of training rows (``owner`` indexes
     ``x``); they are only ever trained on, with their owner's fold, never validated on."""
-    from ..models.decision import pair_probabilities
+    from ..styles.decision import pair_probabilities
 
     speakers = np.asarray(speakers)
     n = len(x)

@@ -18,7 +18,7 @@ from ..audio import SpeechSettings
 from ..data.manifest import Manifest, read_manifest
 from ..features import build_backbone
 from ..io import write_csv
-from ..labels import PAPER_LABELS, LabelSet
+from ..styles.labels import PAPER_LABELS, LabelSet
 from ..models.style_model import StyleModel, frame_window, new_model, resolve_device
 from .cache import FeatureCache
 from .calibration import calibrate_model
@@ -26,6 +26,7 @@ from .data import CropSampler, balanced_weights
 from .distributed import DistInfo, barrier, init_distributed, shutdown
 from .losses import masked_bce
 from .state import load_training_state, save_training_state
+from ..errors import InvalidValueError
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _train(opts: TrainOptions, label_set: LabelSet, device: torch.device, dist: 
     train_m = Manifest(train_frame, label_set)
     valid_m = read_manifest(opts.valid, label_set, skip_bad_rows=opts.skip_bad_rows)
     if len(train_m) == 0 or len(valid_m) == 0:
-        raise ValueError("the training and validation manifests need at least one usable row each")
+        raise InvalidValueError("the training and validation manifests need at least one usable row each")
 
     backbone = build_backbone(opts.backbone, layer=opts.layer).to(device)
     torch.manual_seed(opts.seed)

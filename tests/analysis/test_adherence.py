@@ -14,7 +14,7 @@ from scores_dummies import random_scores, score_row, scores_frame
 from stylecheck.analysis.adherence import (ADHERENCE_COLUMNS, COMPARISON_COLUMNS, LABEL_PRF_COLUMNS,
                                            adherence_table, compare_systems, item_keys, label_prf_table,
                                            speaker_adherence_table, speaker_level_table)
-from stylecheck.labels import PAPER_LABELS, LabelSet
+from stylecheck.styles.labels import PAPER_LABELS, LabelSet
 
 F, M, A, T = "Female", "Male", "Adult", "Teenager"
 # Expected (gender, age) of five items, and what each system's audio was classified as.

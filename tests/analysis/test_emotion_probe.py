@@ -168,7 +168,7 @@ def test_ravdess_all_intensities(corpora):
 
 def test_model_without_dark_and_bright_is_refused(corpora, tmp_path):
     from stylecheck.features import build_backbone
-    from stylecheck.labels import LabelSet
+    from stylecheck.styles.labels import LabelSet
     from stylecheck.models import new_model
 
     torch.manual_seed(0)

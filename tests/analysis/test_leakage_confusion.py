@@ -8,7 +8,7 @@ import pytest
 from scores_dummies import score_row, scores_frame
 from stylecheck.analysis.confusion import confusion_matrix, confusion_table, predicted_distribution
 from stylecheck.analysis.leakage import source_leakage_table, wilson_interval
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.scoring.sources import attach_source_labels
 
 

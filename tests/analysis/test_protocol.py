@@ -9,8 +9,8 @@ from stylecheck.analysis.protocol import (
     corpus_only, evaluate_protocol, linear_candidate, run_candidate, score_answers, setting_splits, setting_table,
 )
 from stylecheck.analysis.protocol_data import ProtocolData
-from stylecheck.labels import PAPER_LABELS
-from stylecheck.models.decision import UNCERTAIN, decisions_matrix
+from stylecheck.styles.labels import PAPER_LABELS
+from stylecheck.styles.decision import UNCERTAIN, decisions_matrix
 
 
 def toy(n_spk=40, per=2, seed=0) -> ProtocolData:

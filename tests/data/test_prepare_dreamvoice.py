@@ -13,7 +13,7 @@ from stylecheck.data.corpora.dreamvoice import RatingsError, prepare_dreamvoice,
 from stylecheck.data.corpora.vctk import find_vctk_audio, vctk_speaker_id
 from stylecheck.data.manifest import read_manifest
 from stylecheck.data.prepare_report import SplitPlan, write_prepared
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 
 N = np.nan
 LABELS = list(PAPER_LABELS.labels)

@@ -14,7 +14,7 @@ from stylecheck.data.corpora.libritts_p import (KEYWORD_LABELS, AnnotationError,
                                                 read_annotator_file)
 from stylecheck.data.manifest import read_manifest
 from stylecheck.data.prepare_report import SplitPlan, write_prepared
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 
 N = np.nan
 # speaker -> (labels Female..Smooth, votes Female..Smooth), worked out by hand in corpus_trees.py

@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from stylecheck.data.splits import SplitError, assign_splits, read_split_lists, split_list_texts, split_sizes
 from stylecheck.data.votes import category_agreement, labels_from_votes
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 
 
 def speaker_frame(n: int, seed: int, rare: int = 3) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import torch
 
 from helpers import voice_like
 from stylecheck.features import build_backbone
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import new_model
 
 DURATIONS = (0.4, 12.0, 1.1, 5.0, 2.7, 7.3, 0.75, 5.6)  # short, exactly one window, several windows

@@ -17,7 +17,7 @@ from safetensors.torch import load_file, save_file
 
 from helpers import speech_like, write_wav
 from stylecheck.features import build_backbone
-from stylecheck.labels import PAPER_LABELS, LabelSet
+from stylecheck.styles.labels import PAPER_LABELS, LabelSet
 from stylecheck.models import CheckpointError, ModelConfig, StyleModel, load_checkpoint, new_model, save_checkpoint
 from stylecheck.models.config import FORMAT_VERSION
 

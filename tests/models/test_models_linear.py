@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import ModelConfig, StyleModel
 from stylecheck.models.linear import CategoryLinear
 

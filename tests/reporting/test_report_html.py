@@ -11,7 +11,7 @@ import pytest
 
 from scores_dummies import score_row, scores_frame
 from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import audio_src, mismatched_rows, report_html, write_report_html
 
 

@@ -8,7 +8,7 @@ from matplotlib.image import imread
 
 from scores_dummies import random_scores, score_row, scores_frame
 from stylecheck.analysis.adherence import adherence_table
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.plots import expected_probabilities, plot_adherence, plot_expected_probability
 
 

@@ -10,7 +10,7 @@ from headless_chromium import HeadlessChromium, find_chromium
 from scores_dummies import random_scores
 from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
 from stylecheck.analysis.confusion import confusion_table, predicted_distribution
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import DEFAULT_MAX_LISTED, write_report_html
 from stylecheck.reporting.html_grid import FILE_PAGE_SIZE, GRID_PAGE_SIZE, MAX_FILE_ROWS, MAX_GRID_ITEMS
 

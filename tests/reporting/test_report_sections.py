@@ -8,7 +8,7 @@ from pathlib import Path
 from scores_dummies import score_row, scores_frame
 from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
 from stylecheck.analysis.confusion import confusion_table, predicted_distribution
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import mismatch_entry, report_html
 from stylecheck.reporting.plots import plot_expected_probability, plot_predicted_distribution
 

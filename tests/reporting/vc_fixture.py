@@ -11,7 +11,7 @@ import pandas as pd
 
 from helpers import write_wav
 from scores_dummies import score_row, scores_frame
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.scoring.sources import attach_source_labels
 from stylecheck.scoring.summary import write_summary_outputs
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stylecheck.labels import PAPER_LABELS, LabelSet
+from stylecheck.styles.labels import PAPER_LABELS, LabelSet
 from stylecheck.scoring.expected import (
     StylesError, explain_expected_styles, normalise_file_key, read_expected_styles,
 )

@@ -6,7 +6,7 @@ import torch
 from helpers import voice_like, write_wav
 from stylecheck.features import build_backbone
 from stylecheck.features.voice import FUNCTIONAL_NAMES
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import ModelConfig, StyleModel
 from stylecheck.models.linear import CategoryLinear
 from stylecheck.scoring import score_directory

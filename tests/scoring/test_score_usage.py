@@ -149,7 +149,7 @@ def test_ten_thousand_rows_with_three_bad_ones(small_folder, tiny_model_dir, tmp
 
 def test_planning_ten_thousand_rows_is_quick(small_folder, tmp_path):
     # The reader and the planning step on 10,000 rows, without scoring anything.
-    from stylecheck.labels import PAPER_LABELS
+    from stylecheck.styles.labels import PAPER_LABELS
     from stylecheck.scoring.expected import read_expected_styles
     from stylecheck.scoring.score import plan_items
 

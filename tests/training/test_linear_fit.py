@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.training.channel import channel_augment
 from stylecheck.training.linear import (
     category_targets, choose_margin, class_weights, fit_category_linear, fit_with_validation, head_probabilities,

@@ -27,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from ...audio import find_audio_files
-from ...labels import LabelSet, PAPER_LABELS
+from ...styles.labels import LabelSet, PAPER_LABELS
 from ...reporting.markdown import markdown_table
 from ..prepare_report import PreparedCorpus
 from ..votes import agree_column
 from .librispeech import find_libri_audio
 from .vctk import find_vctk_audio, vctk_speaker_id
+from ...errors import RatingsError
 
 CORPUS = "dreamvoice"
 
@@ -47,10 +48,6 @@ KEYWORD_LABELS: dict[str, str | None] = {
     "adult": "Adult", "senior": "Adult", "teenager": "Teenager",
     "dark": "Dark", "bright": "Bright", "rough": "Rough", "smooth": "Smooth",
 }
-
-
-class RatingsError(ValueError):
-    """A ratings or votes file that cannot be used; the message names the file and line."""
 
 
 def canonical_speaker(raw: str) -> str | None:

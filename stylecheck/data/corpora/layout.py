@@ -14,13 +14,9 @@ from typing import Callable
 import pandas as pd
 
 from ...audio import find_audio_files
+from ...errors import CorpusLayoutError
 
 BASE_COLUMNS = ("path", "corpus", "speaker", "emotion")
-
-
-class CorpusLayoutError(ValueError):
-    """A folder that does not hold the corpus it was given as; the message names the folder and
-    the naming that was expected."""
 
 
 def scan_corpus(root: str | os.PathLike, corpus: str, expected: str,

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ...audio import find_audio_files
+from ...errors import InvalidValueError
 
 LIBRISPEECH_NAME = re.compile(r"^(\d+)-(\d+)-(\d+)$")
 LIBRITTS_NAME = re.compile(r"^(\d+)_(\d+)_(\d+)(?:_\d+)*$")
@@ -62,6 +63,6 @@ def read_speakers_sex(path: str | os.PathLike) -> dict[str, str]:
             continue
         parts = [p.strip() for p in line.split("|")]
         if len(parts) < 2 or not parts[0].isdigit() or parts[1] not in ("F", "M"):
-            raise ValueError(f"{path}: line {n}: expected 'ID | F/M | ...', got {line.strip()!r}")
+            raise InvalidValueError(f"{path}: line {n}: expected 'ID | F/M | ...', got {line.strip()!r}")
         sex[str(int(parts[0]))] = parts[1]
     return sex

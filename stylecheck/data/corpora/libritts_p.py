@@ -45,11 +45,12 @@ from pathlib import Path
 import pandas as pd
 
 from ...audio import find_audio_files
-from ...labels import LabelSet, PAPER_LABELS
+from ...styles.labels import LabelSet, PAPER_LABELS
 from ...reporting.markdown import markdown_table
 from ..prepare_report import PreparedCorpus
 from ..votes import agree_column, labels_from_votes
 from .librispeech import find_libri_audio, find_speakers_file, read_speakers_sex
+from ...errors import AnnotationError, MissingFileError
 
 CORPUS = "libritts_p"
 DEGREES = ("slightly ", "very ")
@@ -78,10 +79,6 @@ KEYWORD_LABELS: dict[str, tuple[str | None, str]] = {
         "elegant", "powerful", "wild", "sexy", "cool", "unique", "refreshing", "sweet", "modest", "hard",
         "sharp", "intense", "strict", "weak", "cute", "relaxed", "halting", "nasal")},
 }
-
-
-class AnnotationError(ValueError):
-    """An annotation file that cannot be read; the message names the file and line."""
 
 
 @dataclass
@@ -191,7 +188,7 @@ def prepare_libritts_p(annotations: list[str | os.PathLike], audio_root: str | o
         excluded_ids = [str(int(t)) for t in path.read_text(encoding="utf-8").split() if t.isdigit()]
     audio = find_libri_audio(audio_root, find_audio_files(audio_root))
     if not audio:
-        raise FileNotFoundError(f"{audio_root}: no LibriSpeech/LibriTTS audio "
+        raise MissingFileError(f"{audio_root}: no LibriSpeech/LibriTTS audio "
                                 "(<spk>-<chapter>-<utt>.flac or <spk>_<chapter>_<...>.wav) found")
 
     annotated, excl, with_audio = set(votes.index), set(excluded_ids), set(audio)

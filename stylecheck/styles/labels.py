@@ -6,6 +6,7 @@ paper's eight labels: code asks a :class:`LabelSet` for its labels and categorie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ..errors import InvalidValueError, UnknownNameError
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,10 @@ class LabelSet:
         seen: set[str] = set()
         for cat, labels in self.categories.items():
             if not labels:
-                raise ValueError(f"category {cat!r} has no labels")
+                raise InvalidValueError(f"category {cat!r} has no labels")
             for lab in labels:
                 if lab in seen:
-                    raise ValueError(f"label {lab!r} appears twice in the label set")
+                    raise InvalidValueError(f"label {lab!r} appears twice in the label set")
                 seen.add(lab)
 
     @property
@@ -41,7 +42,7 @@ class LabelSet:
         for cat, labels in self.categories.items():
             if label in labels:
                 return cat
-        raise KeyError(f"unknown label {label!r}; valid labels: {', '.join(self.labels)}")
+        raise UnknownNameError(f"unknown label {label!r}; valid labels: {', '.join(self.labels)}")
 
     def canonical(self, name: str) -> str:
         """Return the label spelled as in the set, matching case-insensitively, or raise KeyError."""
@@ -49,7 +50,7 @@ class LabelSet:
         for lab in self.labels:
             if lab.lower() == key:
                 return lab
-        raise KeyError(f"unknown label {name!r}; valid labels: {', '.join(self.labels)}")
+        raise UnknownNameError(f"unknown label {name!r}; valid labels: {', '.join(self.labels)}")
 
     def to_dict(self) -> dict[str, list[str]]:
         return {cat: list(labels) for cat, labels in self.categories.items()}

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from scipy.stats import binomtest
 
-from ..labels import LabelSet
+from .labels import LabelSet
 
 #: Below this lower 95% bound of a label's held-out F1 (or of a category's accuracy) a category is weak.
 WEAK_LOWER_BOUND = 0.7

@@ -9,7 +9,7 @@ Two entry points:
 * :func:`parse_style_list` reads an explicit list of label names (``"Female;Teenager;Bright"``)
   and is strict: unknown names and two labels of one category are errors.
 
-Everything is worked out in the vocabulary of the model's :class:`~stylecheck.labels.LabelSet`
+Everything is worked out in the vocabulary of the model's :class:`~stylecheck.styles.labels.LabelSet`
 (the paper's eight labels by default). A word for a label the set lacks is ignored with a warning.
 
 How a prompt is read
@@ -22,38 +22,8 @@ words, so ``middle-aged`` is the phrase ``middle aged`` and ``gender-neutral`` i
 table are skipped, so intensity words (``very``, ``slightly``, ``extremely``, ``somewhat``,
 ``a little``) never change the result.
 
-Vocabulary decisions (the tables are :data:`LABEL_WORDS`, :data:`WEAK_WORDS`,
-:data:`OPEN_PHRASES`, :data:`IGNORED_PHRASES`; ``stylecheck prompts STYLES.csv`` shows how each
-prompt of a file was read):
-
-* **Gender.** woman/women, lady, girl, gal, feminine, female, mother, grandmother, ... -> Female;
-  man/men, gentleman, guy, boy, masculine, male, father, grandfather, ... -> Male.
-  Pronouns (she/her/hers, he/him/his) are *weak* cues: they decide gender only when no other word
-  does, because a prompt like "an old man reading to her" is about a man.
-* **Age.** teen, teenage(d), teenager, adolescent, youngster, youth, youthful, young, younger ->
-  Teenager: the label set's only younger label is Teenager. girl/boy also mean Teenager, but
-  weakly (a girl in her twenties is an adult). adult, adult-like, grown-up, mature, middle-aged ->
-  Adult; senior, elderly, old, older, aged, elder -> Senior, which the paper merges into Adult
-  (SpeechMLC section 4.1), so they expect Adult unless the label set has its own Senior label.
-  Ages in numbers are read too: "a 15-year-old", "aged 40", "in her twenties", "in his late 60s"
-  (13-19 Teenager, 20 and over Adult, 60 and over Senior -> Adult).
-  *Children are not teenagers*: child, children, kid(s), toddler, baby, preteen, and ages under 13
-  leave age open with a warning (a set with a ``Child`` label gets that label instead).
-  "young adult" leaves age open: it sits between the two labels.
-* **Brightness.** DreamVoice's scale runs from "Very Dark (Rich)" to "Very Bright (Thin)", and
-  LibriTTS-P pairs thick/thin, so: dark, deep, rich, thick, low-pitched -> Dark; bright, thin,
-  high-pitched, shrill -> Bright. The label set has no pitch category; prompt writers use pitch
-  words for this impression ("a deep voice"), so the pitch phrases count as brightness.
-  *Not mapped*: clear and muffled (clarity, not brightness), warm (a DreamVoice keyword of its
-  own), light (too many other senses).
-* **Roughness.** DreamVoice's scale runs from "Rough (Raspy)" to "Smooth (Mellow)": rough, raspy,
-  rasp, hoarse, gravelly, husky, gruff, harsh, scratchy, croaky -> Rough; smooth, silky, mellow,
-  velvety, soft -> Smooth (LibriTTS-P pairs raspy with soft). *Not mapped*: breathy (breathiness
-  is air in the voice, not the irregular vibration that makes it rough), and loudness words such as
-  softly or soft-spoken.
-* **Words about something else** are absorbed so they do not count: "thick accent",
-  "old-fashioned", "deep breath", "dark humour", and idioms that are not negations: "not only",
-  "not just", "without a doubt", "no matter", ...
+The vocabulary, and why each word is read as it is, is in :mod:`stylecheck.styles.vocabulary`;
+``stylecheck prompts STYLES.csv`` shows how each prompt of a file was read.
 
 Negation
 ========
@@ -91,143 +61,17 @@ reading is not what was meant.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
 from .labels import PAPER_LABELS, LabelSet
-
-# --------------------------------------------------------------------------------------------
-# Vocabulary (data). Phrases are written as normalised text: lower case, hyphens as spaces.
-# --------------------------------------------------------------------------------------------
-
-#: Words and phrases that name a label. Keys are label names; Senior and Child are not in the
-#: paper's set and are mapped through :data:`FALLBACKS` / :data:`OPEN_FALLBACKS`. A phrase may
-#: stand under several labels ("grandmother" is Female and Senior).
-LABEL_WORDS: dict[str, tuple[str, ...]] = {
-    "Female": (
-        "female", "females", "feminine", "woman", "women", "womanly", "lady", "ladies", "girl",
-        "girls", "gal", "schoolgirl", "mother", "mom", "mum", "grandmother", "grandma", "granny",
-        "wife", "sister", "daughter", "aunt", "queen", "princess", "madam",
-    ),
-    "Male": (
-        "male", "males", "masculine", "man", "men", "manly", "gentleman", "gentlemen", "guy", "guys",
-        "boy", "boys", "schoolboy", "dude", "father", "dad", "grandfather", "grandpa", "husband",
-        "brother", "son", "uncle", "king", "prince", "sir",
-    ),
-    "Teenager": (
-        "teen", "teens", "teenage", "teenaged", "teenager", "teenagers", "adolescent",
-        "adolescents", "youngster", "youngsters", "youth", "youthful", "young", "younger",
-        "juvenile",
-    ),
-    "Adult": (
-        "adult", "adults", "adult like", "grown up", "grownup", "mature", "middle aged",
-        "middle age",
-    ),
-    "Senior": (
-        "senior", "seniors", "elderly", "old", "older", "aged", "aging", "ageing", "elder",
-        "elders", "grandmother", "grandma", "granny", "grandfather", "grandpa",
-    ),
-    "Child": ("child", "children", "kid", "kids", "toddler", "baby", "preteen", "little kid"),
-    "Dark": (
-        "dark", "darker", "darkness", "deep", "deeper", "depth", "rich", "richer", "richness", "thick",
-        "low pitched", "low pitch", "lower pitched", "lower pitch",
-    ),
-    "Bright": (
-        "bright", "brighter", "brightness", "thin", "thinner", "high pitched", "high pitch",
-        "higher pitched", "higher pitch", "shrill",
-    ),
-    "Rough": (
-        "rough", "rougher", "roughness", "raspy", "raspier", "raspiness", "rasp", "rasping",
-        "hoarse", "hoarser", "hoarseness", "gravelly", "gravel", "husky", "huskier", "huskiness",
-        "gruff", "gruffness", "harsh", "harsher", "harshness", "scratchy", "croaky",
-    ),
-    "Smooth": (
-        "smooth", "smoother", "smoothness", "silky", "silken", "mellow", "mellower", "velvety",
-        "velvet", "soft", "softer",
-    ),
-}
-
-#: Weak cues: they decide a category only when no other word of the prompt does.
-WEAK_WORDS: dict[str, tuple[str, ...]] = {
-    "Female": ("she", "her", "hers", "herself"),
-    "Male": ("he", "him", "his", "himself"),
-    "Teenager": ("girl", "girls", "boy", "boys", "schoolgirl", "schoolboy"),
-}
-
-#: A word for a label the label set lacks means this label instead (the paper merges senior into
-#: adult, SpeechMLC section 4.1).
-FALLBACKS: dict[str, str] = {"Senior": "Adult"}
-
-#: A word for a label the label set lacks leaves the category of these labels open, with a
-#: warning: a child's voice is neither a teenager's nor an adult's.
-OPEN_FALLBACKS: dict[str, tuple[str, ...]] = {"Child": ("Adult", "Teenager")}
-
-#: Phrases that deliberately leave the category of these labels open.
-OPEN_PHRASES: dict[str, tuple[str, ...]] = {
-    **{p: ("Female", "Male") for p in (
-        "gender neutral", "neutral gender", "androgynous", "androgyne", "gender ambiguous",
-        "ambiguous gender", "ambiguously gendered", "non binary", "nonbinary", "genderless",
-        "agender", "gender fluid", "genderfluid", "unisex", "either gender", "any gender",
-        "unspecified gender", "gender unspecified", "s/he",
-    )},
-    **{p: ("Adult", "Teenager") for p in (
-        "young adult", "young adults", "any age", "ageless", "indeterminate age",
-        "unspecified age", "age unspecified", "ambiguous age",
-    )},
-}
-
-#: Phrases that contain a label word but are about something else; matched so they do not count.
-IGNORED_PHRASES: dict[str, str] = {
-    **{p: "about an accent, not the voice" for p in (
-        "thick accent", "heavy accent", "rich accent", "deep accent", "deep south", "deep southern",
-    )},
-    **{p: "about the content or manner, not the voice" for p in (
-        "old fashioned", "old school", "old time", "old timey", "old world", "dark humor",
-        "dark humour", "dark comedy", "deep breath", "deep breaths", "deep thought",
-        "deep in thought", "deeply", "soft spoken", "softly spoken", "softly", "young at heart",
-    )},
-    **{p: "not a negation" for p in (
-        "not only", "not just", "not merely", "without a doubt", "without doubt", "no doubt",
-        "without question", "no question", "no matter",
-    )},
-    **{p: "not mapped: clarity is not brightness" for p in ("clear", "clearer", "muffled")},
-    "warm": "not mapped: warmth is its own DreamVoice keyword, not darkness",
-    "warmer": "not mapped: warmth is its own DreamVoice keyword, not darkness",
-    "light": "not mapped: too many other senses",
-    **{p: "not mapped: breathiness is not roughness" for p in ("breathy", "breathiness", "airy")},
-}
-
-#: Words that negate the next label word (see the module docstring).
-NEGATORS: tuple[str, ...] = (
-    "not", "no", "never", "without", "neither", "nor", "non", "lacking", "lacks", "lack", "free of",
-    "devoid of",
+from ..errors import InvalidValueError, WrongTypeError
+from .text import age_expression, age_label, normalise, tokenize
+from .vocabulary import (
+    ALTERNATIVES, CLAUSE_BREAKS, FALLBACKS, FILLER_WORDS, IGNORED_PHRASES, LABEL_WORDS, NEGATION_CARRIERS,
+    NEGATION_REACH, NEGATORS, OPEN_FALLBACKS, OPEN_PHRASES, SAME_LABEL_CARRIERS, WEAK_WORDS,
 )
-
-#: How many words may stand between a negator and the label word it negates.
-NEGATION_REACH = 4
-
-#: Tokens that end a clause: negation and "or"-alternatives do not cross them.
-CLAUSE_BREAKS: frozenset[str] = frozenset(
-    {".", ",", ";", ":", "!", "?", "(", ")", "but", "and", "yet", "though", "although", "while",
-     "whereas", "however", "instead", "with"}
-)
-#: Connectives that carry a negation on to the next label word of any label.
-NEGATION_CARRIERS: frozenset[str] = frozenset({"or", "/"})
-#: Connectives that carry a negation on only to another word for the same label.
-SAME_LABEL_CARRIERS: frozenset[str] = frozenset({"and", ","})
-#: Words skipped when looking for a connective between two negated words ("not rough or too dark").
-_FILLER: frozenset[str] = frozenset({"a", "an", "the", "any", "too", "very", "at", "all", "overly"})
-#: Connectives that make two labels of one category alternatives ("male or female").
-ALTERNATIVES: frozenset[str] = frozenset({"or", "/"})
-
-_DECADES = {
-    "teens": 13, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
-    "seventies": 70, "eighties": 80, "nineties": 90,
-}
-_AGE_TEEN, _AGE_ADULT, _AGE_SENIOR = 13, 20, 60
-
 
 # --------------------------------------------------------------------------------------------
 # Results
@@ -260,28 +104,6 @@ class PromptParse:
     def expected_labels(self) -> tuple[str, ...]:
         """The expected labels (in category order of the label set used)."""
         return tuple(self.expected.values())
-
-
-# --------------------------------------------------------------------------------------------
-# Tokenising and matching
-# --------------------------------------------------------------------------------------------
-
-_APOSTROPHES = str.maketrans({c: "'" for c in "\u2018\u2019\u02bc\u0060\u00b4\u2032"})
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
-_TOKEN = re.compile(r"[^\W_]+|[.,;:!?()/]")
-
-
-def normalise(text: str) -> str:
-    """Lower-cased, plain-punctuation text with ``n't`` spelled out and possessives dropped."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_APOSTROPHES).translate(_DASHES)
-    text = re.sub(r"n't\b", " not", text)
-    return re.sub(r"'s\b", "", text)
-
-
-def tokenize(text: str) -> list[str]:
-    """Words (letters and digits) and clause punctuation of the normalised text."""
-    return _TOKEN.findall(normalise(text))
 
 
 # Meanings a phrase can have.
@@ -359,54 +181,16 @@ def _phrase_table(key: tuple) -> tuple[dict[tuple[str, ...], tuple[_Meaning, ...
     return {k: tuple(v) for k, v in table.items() if k}, max((len(k) for k in table), default=1)
 
 
-def _age_expression(tokens: list[str], i: int) -> tuple[int, int] | None:
-    """An age written with numbers at ``tokens[i]``: (tokens used, age in years) or None.
-
-    Reads "15 year old", "15 years old", "aged 15", "in her twenties", "in his late 60s".
-    """
-    def word(k: int) -> str:
-        return tokens[k] if k < len(tokens) else ""
-
-    tok = word(i)
-    if tok.isdigit() and len(tok) <= 3:
-        k = i + 1
-        if word(k) in ("year", "years", "yr", "yrs") and word(k + 1) == "old":
-            return k + 2 - i, int(tok)
-        return None
-    if tok == "aged" and word(i + 1).isdigit() and len(word(i + 1)) <= 3:
-        return 2, int(word(i + 1))
-    if tok == "in":
-        k = i + 1
-        if word(k) in ("his", "her", "their", "its"):  # not "the": "in the 60s" is a decade
-            k += 1
-        if word(k) in ("early", "mid", "late"):
-            k += 1
-        decade = word(k)
-        if decade in _DECADES:
-            return k + 1 - i, _DECADES[decade]
-        if re.fullmatch(r"[1-9]0s", decade):
-            return k + 1 - i, int(decade[:2])
-    return None
-
-
-def _age_label(age: int) -> str:
-    if age < _AGE_TEEN:
-        return "Child"
-    if age < _AGE_ADULT:
-        return "Teenager"
-    return "Senior" if age >= _AGE_SENIOR else "Adult"
-
-
 def _events(tokens: list[str], label_set: LabelSet) -> list[_Event]:
     table, longest = _phrase_table(_label_key(label_set))
     events: list[_Event] = []
     i = 0
     while i < len(tokens):
-        age = _age_expression(tokens, i)
+        age = age_expression(tokens, i)
         if age is not None:
             used, years = age
             phrase = " ".join(tokens[i : i + used])
-            meaning = _resolve(_age_label(years), label_set, phrase, _LABEL)
+            meaning = _resolve(age_label(years), label_set, phrase, _LABEL)
             meaning = meaning._replace(reason=f"age {years}: {meaning.reason}")
             events.append(_Event(i, i + used, phrase, (meaning,)))
             i += used
@@ -457,7 +241,7 @@ def _negated_events(tokens: list[str], events: list[_Event]) -> set[int]:
         k = target
         while k + 1 < len(events) and not _is_kind(events[k + 1], _NEGATE):
             nxt = events[k + 1]
-            words = [t for t in tokens[events[k].end : nxt.start] if t not in _FILLER]
+            words = [t for t in tokens[events[k].end : nxt.start] if t not in FILLER_WORDS]
             if len(words) != 1:
                 break
             if words[0] in NEGATION_CARRIERS or (words[0] in SAME_LABEL_CARRIERS and _labels_of(nxt) & target_labels):
@@ -486,7 +270,7 @@ class _Evidence:
 def parse_style_prompt(text: str, label_set: LabelSet = PAPER_LABELS) -> PromptParse:
     """Read a free-text style prompt; never raises on any text (see the module docstring)."""
     if not isinstance(text, str):
-        raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
+        raise WrongTypeError(f"a prompt must be a str, not {type(text).__name__}")
     tokens = tokenize(text)
     events = _events(tokens, label_set)
     negated = _negated_events(tokens, events)
@@ -637,11 +421,11 @@ def parse_style_list(text: str, label_set: LabelSet = PAPER_LABELS) -> PromptPar
         except KeyError:
             merged = {k.lower(): v for k, v in FALLBACKS.items() if v in label_set.labels}.get(name.lower())
             if merged is None:
-                raise ValueError(f"unknown style label {name!r}; valid labels: {valid}") from None
+                raise InvalidValueError(f"unknown style label {name!r}; valid labels: {valid}") from None
             label, reason = merged, f"{name} is merged into {merged} (SpeechMLC)"
         category = label_set.category_of(label)
         if category in expected and expected[category] != label:
-            raise ValueError(f"{expected[category]} and {label} are both {category} labels; "
+            raise InvalidValueError(f"{expected[category]} and {label} are both {category} labels; "
                              f"expect at most one label per category")
         expected[category] = label
         matched.append(Match(name, label, reason))

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stylecheck.labels import PAPER_LABELS, LabelSet
-from stylecheck.prompts import (
+from stylecheck.styles.labels import PAPER_LABELS, LabelSet
+from stylecheck.styles.prompts import (
     IGNORED_PHRASES, LABEL_WORDS, NEGATORS, OPEN_PHRASES, WEAK_WORDS, PromptParse, parse_style_list,
     parse_style_prompt,
 )

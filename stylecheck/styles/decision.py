@@ -21,7 +21,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..labels import LabelSet
+from .labels import LabelSet
+from ..errors import InvalidValueError
 
 UNCERTAIN = "uncertain"
 RULES = ("pairwise",)
@@ -32,12 +33,12 @@ def check_decision(decision: Mapping[str, Any] | None) -> None:
     if decision is None:
         return
     if not isinstance(decision, Mapping) or decision.get("rule") not in RULES:
-        raise ValueError(f"decision must be null or an object with rule in {RULES}, got {decision!r}")
+        raise InvalidValueError(f"decision must be null or an object with rule in {RULES}, got {decision!r}")
     margin = decision.get("uncertain_margin", 0.0)
     values = margin.values() if isinstance(margin, Mapping) else [margin]
     for m in values:
         if not isinstance(m, (int, float)) or not 0.0 <= float(m) < 1.0:
-            raise ValueError(f"uncertain_margin must be in [0, 1), got {m!r}")
+            raise InvalidValueError(f"uncertain_margin must be in [0, 1), got {m!r}")
 
 
 def margin_for(decision: Mapping[str, Any], category: str) -> float:
@@ -68,7 +69,7 @@ def decide_categories(probs: np.ndarray, config) -> dict[str, list[str]]:
     label_set: LabelSet = config.label_set
     probs = np.atleast_2d(np.asarray(probs, dtype=float))
     if probs.shape[1] != len(label_set):
-        raise ValueError(f"{probs.shape[1]} probability columns for {len(label_set)} labels")
+        raise InvalidValueError(f"{probs.shape[1]} probability columns for {len(label_set)} labels")
     thresholds = np.full(len(label_set), 0.5) if config.thresholds is None else np.asarray(config.thresholds, float)
     decision = config.decision
     out: dict[str, list[str]] = {}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models.config import ModelConfig
-from stylecheck.models.reliability import reliability_from_test_metrics, weak_categories, weakness
+from stylecheck.styles.reliability import reliability_from_test_metrics, weak_categories, weakness
 from stylecheck.pretrained import bundled_model_names, bundled_model_path
 
 

@@ -1,13 +1,13 @@
-"""One answer per category (stylecheck.models.decision)."""
+"""One answer per category (stylecheck.styles.decision)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from stylecheck.labels import PAPER_LABELS
+from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import ModelConfig
 from stylecheck.models.checkpoint import _check_config
-from stylecheck.models.decision import UNCERTAIN, decide_categories, decisions_matrix, pair_probabilities
+from stylecheck.styles.decision import UNCERTAIN, decide_categories, decisions_matrix, pair_probabilities
 
 LABELS = PAPER_LABELS.labels  # Female Male Adult Teenager Dark Bright Rough Smooth
 
