@@ -27,9 +27,11 @@ demo: $(STAMP)
 	$(VENV)/bin/stylecheck score stylecheck/examples/audio --expected stylecheck/examples/styles.csv --out $(DEMO_OUT) --force
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 test-all: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -m ''
 
 # Resolve pyproject.toml afresh (newest releases its ranges allow) in a scratch venv and freeze

@@ -25,13 +25,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
-from stylecheck.analysis.evaluate import predict_manifest  # noqa: E402
+from stylecheck.experiments.evaluate import predict_manifest  # noqa: E402
 from stylecheck.analysis.metrics import f1_table  # noqa: E402
 from stylecheck.data.manifest import read_manifest  # noqa: E402
 from stylecheck.io import write_figure, write_json, write_text  # noqa: E402
 from stylecheck.models import StyleModel  # noqa: E402
 from stylecheck.styles.reliability import reliability_from_test_metrics  # noqa: E402
-from stylecheck.reporting.markdown import markdown_table  # noqa: E402
+from stylecheck.markdown import markdown_table  # noqa: E402
 from stylecheck.training import FeatureCache  # noqa: E402
 from stylecheck.training.calibration import calibrate_model, expected_calibration_error  # noqa: E402
 

@@ -29,13 +29,13 @@ import torch  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_v2_protocol import CANDIDATES, LINEAR, SPEECHMLC, choose  # noqa: E402
 
-from stylecheck.analysis.protocol import figure, run_candidate, setting_splits, setting_table  # noqa: E402
-from stylecheck.analysis.protocol_data import add_augmented_features, add_cached_features, read_manifests  # noqa: E402
+from stylecheck.experiments.protocol import figure, run_candidate, setting_splits, setting_table  # noqa: E402
+from stylecheck.experiments.protocol_data import add_augmented_features, add_cached_features, read_manifests  # noqa: E402
 from stylecheck.features import build_backbone  # noqa: E402
 from stylecheck.io import write_figure, write_text  # noqa: E402
 from stylecheck.models import ModelConfig, StyleModel  # noqa: E402
 from stylecheck.styles.decision import pair_probabilities  # noqa: E402
-from stylecheck.reporting.markdown import markdown_table  # noqa: E402
+from stylecheck.markdown import markdown_table  # noqa: E402
 from stylecheck.training.calibration import expected_calibration_error  # noqa: E402
 from stylecheck.training.linear import category_targets, fit_with_validation  # noqa: E402
 

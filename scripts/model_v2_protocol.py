@@ -19,12 +19,12 @@ import torch
 
 import pandas as pd
 
-from stylecheck.analysis.protocol import (
+from stylecheck.experiments.protocol import (
     auc_table, corpus_only, evaluate_protocol, figure, ge2e_probe, linear_candidate, setting_table, speechmlc_candidate,
 )
-from stylecheck.analysis.protocol_data import add_augmented_features, add_cached_features, read_manifests
+from stylecheck.experiments.protocol_data import add_augmented_features, add_cached_features, read_manifests
 from stylecheck.io import write_csv, write_text
-from stylecheck.reporting.markdown import markdown_table
+from stylecheck.markdown import markdown_table
 
 VOICE = slice(256, None)
 GE2E = slice(0, 256)

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from stylecheck.analysis.baselines import always_positive, linear_probe, utterance_embeddings
-from stylecheck.analysis.evaluate import predict_manifest
+from stylecheck.experiments.baselines import always_positive, linear_probe, utterance_embeddings
+from stylecheck.experiments.evaluate import predict_manifest
 from stylecheck.analysis.metrics import f1_table
 from stylecheck.data.manifest import Manifest, read_manifest, write_manifest
 from stylecheck.features import build_backbone

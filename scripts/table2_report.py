@@ -17,15 +17,15 @@ import numpy as np
 import pandas as pd
 import torch
 
-from stylecheck.analysis.baselines import always_positive
+from stylecheck.experiments.baselines import always_positive
 from stylecheck.analysis.bootstrap import bootstrap
-from stylecheck.analysis.evaluate import predict_manifest, table2_wide
+from stylecheck.experiments.evaluate import predict_manifest, table2_wide
 from stylecheck.analysis.metrics import f1_table, macro_f1
 from stylecheck.data.manifest import read_manifest
 from stylecheck.io import write_text
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import StyleModel
-from stylecheck.reporting.markdown import markdown_table
+from stylecheck.markdown import markdown_table
 
 sys.path.insert(0, str(Path(__file__).parent))
 from table2 import AUGMENTED, EXPERIMENTS, linear_probe_probs  # noqa: E402

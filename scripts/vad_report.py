@@ -27,7 +27,7 @@ from stylecheck.data.manifest import read_manifest
 from stylecheck.io import write_text
 from stylecheck.models import DEFAULT_SPEECH, StyleModel
 from stylecheck.pretrained import default_model_path
-from stylecheck.reporting.markdown import markdown_table
+from stylecheck.markdown import markdown_table
 
 SR = 16000
 EMODB_FEMALE = {"08", "09", "13", "14", "16"}  # EmoDB's speaker list (03, 10, 11, 12, 15 are male)

@@ -2,34 +2,38 @@
 
 Public API::
 
-    from stylecheck import load_model, load_audio, LABELS
-    model = load_model("path/to/model")          # or None for the bundled default
-    probs = model.predict(["a.wav", "b.flac"])   # [N, K] in model.labels order
+    import stylecheck
+    model = stylecheck.load_model()                  # the bundled default; or a folder / hub id
+    probs = model.predict(["a.wav", "b.flac"])       # [N, K] in model.labels order
+    scores = stylecheck.score_directory("generated/", "styles.csv", out_dir="out")
+    stylecheck.parse_style_prompt("an elderly man with a gravelly voice").expected
+
+Names are imported on first use, so ``import stylecheck`` itself loads neither torch, pandas,
+scikit-learn, scipy nor matplotlib. No module of the package imports this one.
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._lazy import lazy_exports
+from ._version import __version__
 
-from .audio import AudioError, find_audio_files, load_audio  # noqa: E402
-from .styles.labels import CATEGORIES, LABELS, PAPER_LABELS, LabelSet  # noqa: E402
-from .models import CheckpointError, ModelConfig, SpeechMLC, StyleModel  # noqa: E402
-from .features import build_backbone  # noqa: E402
-from .styles.prompts import parse_style_prompt  # noqa: E402
-from .scoring import merge_score_parts, score_directory  # noqa: E402
-from .training import TrainOptions, train_model  # noqa: E402
+_EXPORTS = {
+    "StylecheckError": ".errors", "AudioError": ".errors", "CheckpointError": ".errors",
+    "NoSpeechError": ".errors", "StylesError": ".errors",
+    "CATEGORIES": ".styles.labels", "LABELS": ".styles.labels", "PAPER_LABELS": ".styles.labels",
+    "LabelSet": ".styles.labels",
+    "parse_style_prompt": ".styles.prompts",
+    "find_audio_files": ".audio.discovery", "load_audio": ".audio.load",
+    "build_backbone": ".features.registry",
+    "ModelConfig": ".models.config", "SpeechMLC": ".models.speechmlc", "StyleModel": ".models.style_model",
+    "load_model": ".models.style_model",
+    "score_directory": ".scoring.score", "merge_score_parts": ".scoring.merge",
+    "TrainOptions": ".training.loop", "train_model": ".training.loop",
+}
+__getattr__, _dir = lazy_exports(__name__, _EXPORTS)
 
 
-def load_model(name_or_path=None, device: str = "cpu") -> StyleModel:
-    """Load a model folder or hub id; ``None`` loads the bundled default model."""
-    if name_or_path is None:
-        from .pretrained import default_model_path
-
-        name_or_path = default_model_path()
-    return StyleModel.from_pretrained(name_or_path, device=device)
+def __dir__() -> list[str]:
+    return sorted([*_dir(), "__version__"])
 
 
-__all__ = [
-    "AudioError", "CATEGORIES", "CheckpointError", "LABELS", "LabelSet", "ModelConfig", "PAPER_LABELS",
-    "SpeechMLC", "StyleModel", "TrainOptions", "__version__", "build_backbone", "find_audio_files", "load_audio",
-    "load_model", "merge_score_parts", "parse_style_prompt", "score_directory", "train_model",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])

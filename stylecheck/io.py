@@ -7,11 +7,14 @@ colleague on a shared server can then read a report that the user's umask lets t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
+
+from .errors import StylecheckError
 
 
 def current_umask() -> int:
@@ -86,3 +89,34 @@ def write_figure(path: str | os.PathLike, fig, **kwargs) -> Path:
     finally:
         plt.close(fig)
     return Path(path)
+
+
+def file_hash(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes: the key of cached features and of reusable scoring results."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_csv_table(path: str | os.PathLike, required: Sequence[str], what: str = "file",
+                   error: type[StylecheckError] = StylecheckError, hint: str = ""):
+    """A CSV file as a DataFrame of text cells (no NA guessing: an empty cell is ``""``), or
+    ``error`` naming the file and what is wrong: not found, not readable as CSV, or lacking one
+    of the ``required`` columns (``hint`` says what was expected). The one preamble of every CSV
+    input stylecheck reads (manifests, ratings, votes, keyword maps)."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{path}: {what} not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as exc:  # pandas raises several types for a file that is not CSV
+        raise error(f"{path}: not a readable CSV ({exc})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise error(f"{path}: missing column(s) {', '.join(missing)} (has {', '.join(map(str, frame.columns))})"
+                    + (f"; {hint}" if hint else ""))
+    return frame

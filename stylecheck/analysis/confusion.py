@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..styles.labels import LabelSet
 from ..styles.decision import UNCERTAIN
-from .adherence import SCORED_STATUSES, text_column
+from ..results import SCORED_STATUSES, text_column
 
 NO_LABEL = "no label"
 NOT_JUDGED = "not judged"

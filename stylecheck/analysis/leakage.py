@@ -18,23 +18,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from ..styles.labels import LabelSet
-from .adherence import FAILED_STATUSES, SCORED_STATUSES, text_column
+from .intervals import wilson_interval
+from ..results import FAILED_STATUSES, SCORED_STATUSES, text_column
 
 LEAKAGE_COLUMNS = ["system", "category", "n", "n_kept_source", "leakage", "lo", "hi", "n_followed_prompt",
                    "n_no_label", "n_failed"]
 #: Labels that are no verdict (C's ``uncertain``).
 NO_VERDICT = ("", "uncertain")
-
-
-def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of ``k`` successes in ``n`` trials; NaN bounds when ``n`` is 0."""
-    if n <= 0:
-        return float("nan"), float("nan")
-    ci = binomtest(int(k), int(n)).proportion_ci(confidence, method="wilson")
-    return float(ci.low), float(ci.high)
 
 
 def source_leakage_table(scores: pd.DataFrame, label_set: LabelSet, confidence: float = 0.95) -> pd.DataFrame:
@@ -58,7 +50,7 @@ def source_leakage_table(scores: pd.DataFrame, label_set: LabelSet, confidence: 
             n = int(counted.sum())
             kept = int((counted & (predicted == source)).sum())
             followed = int((counted & (predicted == expected)).sum())
-            lo, hi = wilson_interval(kept, n, confidence)
+            lo, hi = wilson_interval(kept / n, n, confidence) if n else (float("nan"), float("nan"))
             rows.append({"system": name, "category": category, "n": n, "n_kept_source": kept,
                          "leakage": kept / n if n else np.nan, "lo": lo, "hi": hi,
                          "n_followed_prompt": followed, "n_no_label": n - kept - followed,

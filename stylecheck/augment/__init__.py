@@ -1,7 +1,8 @@
 """Voice-conversion augmentation for rare labels: kNN-VC matching with a WORLD or the official
 WavLM + HiFi-GAN backend, and the pipeline that turns a training manifest into converted audio
 labelled as its target speakers."""
-from .backend import BACKENDS, Frames, VoiceConversionBackend, build_backend, convert, match_loudness
+from .backend import Frames, VoiceConversionBackend, convert, match_loudness
+from .registry import BACKENDS, build_backend
 from .knn import knn_indices, knn_regression
 from .pipeline import AugmentError, AugmentResult, augment_manifest, plan_pairs, speaker_label_table
 

@@ -115,25 +115,3 @@ def convert(backend: VoiceConversionBackend, source: torch.Tensor, target: Frame
     if out.shape[-1] < source.shape[-1]:
         out = torch.nn.functional.pad(out, (0, source.shape[-1] - out.shape[-1]))
     return match_loudness(out[: source.shape[-1]], source.float().cpu())
-
-
-BACKENDS = ("world", "wavlm-hifigan")
-
-
-def build_backend(name: str, wavlm: str | None = None, hifigan: str | None = None, device: str = "cpu",
-                  **world_options) -> VoiceConversionBackend:
-    """A backend by name. ``wavlm-hifigan`` loads local files when ``wavlm`` and ``hifigan`` are
-    given, else the official release through torch.hub."""
-    if name == "world":
-        from .world import WorldBackend
-
-        return WorldBackend(**world_options)
-    if name == "wavlm-hifigan":
-        from .wavlm_hifigan import WavLMHiFiGANBackend
-
-        if (wavlm is None) != (hifigan is None):
-            raise InvalidValueError("give both a WavLM folder and a HiFi-GAN checkpoint, or neither (torch.hub)")
-        if wavlm is not None:
-            return WavLMHiFiGANBackend.from_local(wavlm, hifigan, device=device)
-        return WavLMHiFiGANBackend.from_hub(device=device)
-    raise InvalidValueError(f"unknown backend {name!r}; choose from {', '.join(BACKENDS)}")

@@ -25,7 +25,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -37,36 +37,12 @@ from ..audio import AudioError, load_audio
 from ..audio.load import resample
 from ..data.manifest import Manifest, read_manifest, write_manifest
 from ..io import atomic_path
-from .backend import Frames, VoiceConversionBackend, build_backend, convert
+from .backend import Frames, VoiceConversionBackend, convert
+from .pairs import SHORT_REFERENCE_S, Pair, TargetSpeaker
+from .registry import build_backend
 from ..errors import AugmentError, InvalidValueError
 
 OUTPUT_SAMPLE_RATE = 16000
-#: kNN-VC's quality drops quickly below about 30 s of target speech (Baas et al. 2023, fig. 2).
-SHORT_REFERENCE_S = 30.0
-
-
-@dataclass
-class TargetSpeaker:
-    speaker: str
-    labels: dict[str, float]          # the speaker's label values (1, 0 or NaN) for every label
-    files: list[str]                   # readable files, in the order they are pooled
-    reference_s: float                 # seconds of their audio in the matching set
-    requested: list[str] = field(default_factory=list)  # requested labels this speaker carries
-
-    def is_short(self, threshold_s: float = SHORT_REFERENCE_S) -> bool:
-        return self.reference_s < threshold_s
-
-
-@dataclass
-class Pair:
-    source: str
-    source_speaker: str
-    target: str
-    label: str            # the requested label this pair was planned for
-    duration_s: float     # the source's duration = the output's duration
-    output: str           # path relative to the output folder
-
-
 @dataclass
 class AugmentResult:
     out_dir: Path

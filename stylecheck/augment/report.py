@@ -3,15 +3,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from ..io import write_figure, write_text
-
-if TYPE_CHECKING:
-    from .pipeline import Pair, TargetSpeaker
+from ..markdown import markdown_table
+from .pairs import Pair, TargetSpeaker
 
 
 def label_counts(train: pd.DataFrame, added: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
@@ -51,18 +48,9 @@ def _chart(counts: pd.DataFrame, path: Path) -> Path:
     return write_figure(path, fig)
 
 
-def _markdown_table(frame: pd.DataFrame) -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for rec in frame.itertuples(index=False):
-        cells = [f"{v:g}" if isinstance(v, float) else str(v) for v in rec]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 def write_augment_report(out_dir: Path, train: pd.DataFrame, added: pd.DataFrame, labels: tuple[str, ...],
-                         requested: list[str], targets: dict[str, "TargetSpeaker"], pairs: list["Pair"],
-                         failures: list[tuple["Pair", str]], warnings: list[str], settings: dict,
+                         requested: list[str], targets: dict[str, TargetSpeaker], pairs: list[Pair],
+                         failures: list[tuple[Pair, str]], warnings: list[str], settings: dict,
                          short_reference_s: float) -> tuple[Path, Path]:
     counts = label_counts(train, added, labels)
     chart = _chart(counts, out_dir / "label_counts.png")
@@ -93,7 +81,7 @@ def write_augment_report(out_dir: Path, train: pd.DataFrame, added: pd.DataFrame
         "",
         "## Label counts (files labelled 1)",
         "",
-        _markdown_table(counts),
+        markdown_table(counts, floatfmt="g"),
         "",
         f"![label counts before and after]({chart.name})",
         "",
@@ -102,7 +90,7 @@ def write_augment_report(out_dir: Path, train: pd.DataFrame, added: pd.DataFrame
         f"{n_short} of {len(targets)} targets have less than {short_reference_s:g} s of reference audio"
         + (" (the paper used 60 s)." if n_short else "."),
         "",
-        _markdown_table(per_target) if len(per_target) else "(none)",
+        markdown_table(per_target, floatfmt="g") if len(per_target) else "(none)",
         "",
     ]
     if failures:

@@ -34,7 +34,7 @@ def emotion_corpora(
     """Detection of Dark and Bright in happy and sad speech of ESD, RAVDESS and EmoDB (Figure 4)."""
     from rich.progress import Progress
 
-    from ..analysis.emotion_probe import probe_emotion_corpora
+    from ..experiments.emotion_probe import probe_emotion_corpora
 
     corpora = {name: folder for name, folder in (("esd", esd), ("ravdess", ravdess), ("emodb", emodb)) if folder}
     if not corpora:

@@ -25,7 +25,7 @@ def agreement(
     force: bool = typer.Option(False, "--force", help="Overwrite existing outputs."),
 ) -> None:
     """Per label: F1 on files with low vs high annotator agreement, with speaker-bootstrap intervals."""
-    from ..analysis.agreement import agreement_report
+    from ..experiments.agreement import agreement_report
 
     check_can_write(out / "agreement_f1.csv", force)
     result = agreement_report(predictions, manifest, out, split_at, n_resamples=resamples)

@@ -70,7 +70,7 @@ def score(
         return
     counts = scores["status"].value_counts().to_dict()
     console.print("files: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    from ..analysis.adherence import FAILED_STATUSES
+    from ..results import FAILED_STATUSES
 
     failed = scores[scores["status"].isin(FAILED_STATUSES)]
     for r in failed.head(20).itertuples():

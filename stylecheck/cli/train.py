@@ -6,6 +6,8 @@ from typing import List, Optional
 
 import typer
 
+from ..features.registry import backbone_help
+from ..models.heads import arch_help
 from .app import app, check_can_write, console, fail
 
 
@@ -14,8 +16,8 @@ def train(
     train: List[Path] = typer.Option(..., "--train", help="Training manifest CSV (repeatable)."),
     valid: Path = typer.Option(..., "--valid", help="Validation manifest CSV."),
     out: Path = typer.Option(..., "--out", help="Model folder to write."),
-    backbone: str = typer.Option("ge2e", help="ge2e | ge2e-frames | mel80 | hubert | HUB_ID_OR_FOLDER"),
-    arch: str = typer.Option("speechmlc", help="speechmlc | resnet34"),
+    backbone: str = typer.Option("ge2e", help=backbone_help()),
+    arch: str = typer.Option("speechmlc", help=arch_help()),
     layer: Optional[int] = typer.Option(None, help="SSL layer: hidden_states[K] (default 6)."),
     epochs: int = typer.Option(50),
     batch_size: int = typer.Option(64),
@@ -87,7 +89,7 @@ def evaluate(
     force: bool = typer.Option(False),
 ) -> None:
     """Per-label precision, recall and F1 like the paper's Table 2, with bootstrap intervals."""
-    from ..analysis.evaluate import evaluate_models, table2_wide
+    from ..experiments.evaluate import evaluate_models, table2_wide
     from rich.table import Table
 
     check_can_write(out / "f1.csv", force)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..styles.labels import LabelSet, PAPER_LABELS
 from ..errors import ManifestError
+from ..io import read_csv_table
 
 KNOWN_COLUMNS = {"path", "speaker", "n_annotators", "corpus", "utterance", "source", "target", "backend",
                  "split", "duration_s", "weight"}
@@ -73,14 +74,7 @@ def _parse_label_value(v) -> float | None:
 def read_manifest(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS, skip_bad_rows: bool = False,
                   check_files: bool = True) -> Manifest:
     path = Path(path)
-    if not path.is_file():
-        raise ManifestError(f"{path}: manifest not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise ManifestError(f"{path}: not a readable CSV ({exc})") from None
-    if "path" not in raw.columns:
-        raise ManifestError(f"{path}: no 'path' column (columns: {', '.join(raw.columns)})")
+    raw = read_csv_table(path, ["path"], "manifest", ManifestError)
     labels = label_set.labels
     agree_cols = {f"agree_{lab}" for lab in labels}
     unknown = [c for c in raw.columns if c not in KNOWN_COLUMNS and c not in labels and c not in agree_cols

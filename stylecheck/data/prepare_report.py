@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..io import write_figure, write_text
 from ..styles.labels import LabelSet
-from ..reporting.markdown import markdown_table
+from ..markdown import markdown_table
 from .manifest import read_manifest, write_manifest
 from .splits import SPLITS, assign_splits, read_split_lists, split_list_texts, split_sizes
 from .votes import agree_column, category_agreement

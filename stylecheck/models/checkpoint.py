@@ -14,31 +14,12 @@ from safetensors.torch import load_file, save_file
 
 from .._version import __version__
 from ..io import atomic_path, write_json
+from .heads import ARCHITECTURES, build_head
 from .config import FORMAT_NAME, FORMAT_VERSION, ModelConfig
 from ..errors import CheckpointError, InvalidValueError
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
-
-
-ARCHITECTURES = ("speechmlc", "resnet34", "linear")
-
-
-def build_head(config: ModelConfig) -> torch.nn.Module:
-    n_labels = len(config.label_set)
-    if config.arch == "speechmlc":
-        from .speechmlc import SpeechMLC
-
-        return SpeechMLC(config.input_dim, n_labels, **config.arch_params)
-    if config.arch == "resnet34":
-        from .resnet import ResNet34
-
-        return ResNet34(config.input_dim, n_labels, **config.arch_params)
-    if config.arch == "linear":
-        from .linear import CategoryLinear
-
-        return CategoryLinear(config.input_dim, config.label_set, **config.arch_params)
-    raise CheckpointError(f"unknown architecture {config.arch!r} ({', '.join(ARCHITECTURES)})")
 
 
 def resolve_model_dir(name_or_path: str | os.PathLike) -> Path:

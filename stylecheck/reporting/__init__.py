@@ -6,5 +6,5 @@ and predicted-label tables), :mod:`.plots` (adherence bars, expected-label proba
 thresholds, predicted-label shares), :mod:`.html` (report.html), :mod:`.html_grid` (its prompt x
 system grid and per-file table with their inline script), :mod:`.portable` (copying the audio the
 page plays). Import the module you need; nothing is imported here, so
-``import stylecheck.reporting.markdown`` stays free of matplotlib.
+``import stylecheck.markdown`` stays free of matplotlib.
 """

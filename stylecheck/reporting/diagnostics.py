@@ -21,7 +21,7 @@ from ..analysis.leakage import LEAKAGE_COLUMNS
 from ..io import write_csv
 from ..styles.labels import LabelSet
 from ..styles.reliability import WEAK_RULE, weak_categories
-from .markdown import markdown_table
+from ..markdown import markdown_table
 from .tables import display_system, format_interval
 
 RELIABILITY_COLUMNS = ["category", "labels", "held_out_f1", "held_out_f1_lo", "held_out_f1_hi", "accuracy",

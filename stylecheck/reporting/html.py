@@ -29,7 +29,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from ..analysis.adherence import FAILED_STATUSES, as_text, match_flag, text_column
+from ..results import FAILED_STATUSES, as_text, match_flag, text_column
 from ..io import write_text
 from ..styles.labels import PAPER_LABELS, LabelSet
 from ..styles.reliability import WEAK_RULE, weak_categories

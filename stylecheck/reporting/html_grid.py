@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..analysis.adherence import FAILED_STATUSES, as_text, item_keys, text_column
+from ..results import FAILED_STATUSES, as_text, item_keys, text_column
 from ..styles.labels import LabelSet
 from .tables import display_system
 

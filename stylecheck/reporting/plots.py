@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..analysis.adherence import SCORED_STATUSES, text_column
+from ..results import SCORED_STATUSES, text_column
 from ..io import write_figure
 from ..styles.labels import LabelSet
 from .tables import display_system

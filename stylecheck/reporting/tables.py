@@ -12,7 +12,7 @@ Files written by :func:`write_summary_tables` (each atomically, through :mod:`st
 One CSV per table rather than one long table with a "kind" column: each file then has one
 schema, so ``pandas.read_csv`` or a spreadsheet gets typed columns without filtering first.
 
-:func:`markdown_table` (from :mod:`stylecheck.reporting.markdown`, re-exported here) is the one
+:func:`markdown_table` (from :mod:`stylecheck.markdown`, re-exported here) is the one
 Markdown table formatter of the package; the ``*_display`` functions turn analysis tables into
 the human-readable columns both the Markdown summary and the HTML report show.
 """
@@ -26,7 +26,7 @@ import pandas as pd
 from ..analysis.adherence import ADHERENCE_COLUMNS
 from ..analysis.intervals import METHOD_NOTE
 from ..io import write_csv, write_text
-from .markdown import format_cell, markdown_table
+from ..markdown import format_cell, markdown_table
 
 __all__ = ["NOT_COMPUTED_TITLES", "adherence_display", "adherence_note", "comparison_display", "display_system",
            "format_cell", "format_interval", "label_prf_display", "markdown_table", "not_computed_lines",

@@ -11,6 +11,7 @@ from typing import Callable, Iterator, Sequence
 
 import torch
 
+from ..io import file_hash
 from ..audio import AudioError, SpeechSettings, load_audio
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
 
@@ -192,8 +193,6 @@ def bf16_supported() -> bool:
 
 
 def content_hash(path: Path) -> str:
-    from ..training.cache import file_hash
-
     return file_hash(path)
 
 

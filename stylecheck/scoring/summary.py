@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.adherence import (BAD_ROW_STATUS, adherence_table, compare_systems,
-                                  label_prf_table, speaker_adherence_table, text_column)
+from ..results import BAD_ROW_STATUS, text_column
+from ..analysis.adherence import adherence_table, label_prf_table
+from ..analysis.comparison import compare_systems
+from ..analysis.speakers import speaker_adherence_table
 from ..analysis.confusion import confusion_table, predicted_distribution
 from ..analysis.leakage import source_leakage_table
 from ..styles.labels import LabelSet

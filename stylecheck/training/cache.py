@@ -20,20 +20,12 @@ from safetensors.torch import load_file, save_file
 from ..audio import SpeechSettings, load_audio
 from ..audio.vad import trim_to_speech
 from ..features import Backbone
-from ..io import atomic_path
+from ..io import atomic_path, file_hash
 from ..models.style_model import extract_frames
 
 
 def default_cache_dir() -> Path:
     return Path(os.environ.get("STYLECHECK_CACHE", Path.home() / ".cache" / "stylecheck" / "features"))
-
-
-def file_hash(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def spec_hash(spec: dict, sample_rate: int, segment_s: float, speech: dict | None = None) -> str:

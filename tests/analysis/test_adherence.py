@@ -11,9 +11,12 @@ import pytest
 from scipy.stats import binomtest
 
 from scores_dummies import random_scores, score_row, scores_frame
-from stylecheck.analysis.adherence import (ADHERENCE_COLUMNS, COMPARISON_COLUMNS, LABEL_PRF_COLUMNS,
-                                           adherence_table, compare_systems, item_keys, label_prf_table,
-                                           speaker_adherence_table, speaker_level_table)
+from stylecheck.analysis.adherence import (
+    ADHERENCE_COLUMNS, LABEL_PRF_COLUMNS, adherence_table, label_prf_table,
+)
+from stylecheck.analysis.comparison import COMPARISON_COLUMNS, compare_systems
+from stylecheck.results import item_keys
+from stylecheck.analysis.speakers import speaker_adherence_table, speaker_level_table
 from stylecheck.styles.labels import PAPER_LABELS, LabelSet
 
 F, M, A, T = "Female", "Male", "Adult", "Teenager"

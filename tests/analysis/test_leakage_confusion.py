@@ -7,7 +7,8 @@ import pytest
 
 from scores_dummies import score_row, scores_frame
 from stylecheck.analysis.confusion import confusion_matrix, confusion_table, predicted_distribution
-from stylecheck.analysis.leakage import source_leakage_table, wilson_interval
+from stylecheck.analysis.intervals import wilson_interval
+from stylecheck.analysis.leakage import source_leakage_table
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.scoring.sources import attach_source_labels
 
@@ -55,8 +56,9 @@ def test_wilson_interval_matches_the_formula():
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    assert wilson_interval(k, n) == pytest.approx((centre - half, centre + half))
-    assert all(np.isnan(wilson_interval(0, 0)))
+    # The one Wilson interval of the package (leakage uses it too), on the proportion and n.
+    assert wilson_interval(k / n, n) == pytest.approx((centre - half, centre + half))
+    assert all(np.isnan(wilson_interval(0.0, 0)))
 
 
 def test_no_source_column_gives_an_empty_table():

@@ -10,8 +10,9 @@ import pytest
 import soundfile as sf
 
 from scores_dummies import random_scores, score_row, scores_frame
-from stylecheck.analysis.adherence import (adherence_table, compare_systems, label_prf_table,
-                                           speaker_adherence_table)
+from stylecheck.analysis.adherence import adherence_table, label_prf_table
+from stylecheck.analysis.comparison import compare_systems
+from stylecheck.analysis.speakers import speaker_adherence_table
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import write_report_html
 from stylecheck.reporting.plots import plot_adherence, plot_expected_probability

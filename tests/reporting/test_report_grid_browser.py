@@ -14,7 +14,7 @@ import pytest
 from headless_chromium import HeadlessChromium, find_chromium
 from test_report_browser import CHECK_PAGE
 from vc_fixture import build_vc_report
-from stylecheck.analysis.adherence import text_column
+from stylecheck.results import text_column
 
 GRID_ROWS = """Array.from(document.querySelectorAll('#grid tbody tr')).filter(r => !r.hidden).map(
   r => ({key: r.dataset.key, players: r.querySelectorAll('audio').length,

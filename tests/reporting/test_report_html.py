@@ -10,7 +10,8 @@ from urllib.parse import quote, unquote
 import pytest
 
 from scores_dummies import score_row, scores_frame
-from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
+from stylecheck.analysis.adherence import adherence_table, label_prf_table
+from stylecheck.analysis.comparison import compare_systems
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import audio_src, mismatched_rows, report_html, write_report_html
 

@@ -8,7 +8,8 @@ import pytest
 
 from headless_chromium import HeadlessChromium, find_chromium
 from scores_dummies import random_scores
-from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
+from stylecheck.analysis.adherence import adherence_table, label_prf_table
+from stylecheck.analysis.comparison import compare_systems
 from stylecheck.analysis.confusion import confusion_table, predicted_distribution
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import DEFAULT_MAX_LISTED, write_report_html

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from scores_dummies import score_row, scores_frame
-from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
+from stylecheck.analysis.adherence import adherence_table, label_prf_table
+from stylecheck.analysis.comparison import compare_systems
 from stylecheck.analysis.confusion import confusion_table, predicted_distribution
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.reporting.html import mismatch_entry, report_html

@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from scores_dummies import score_row, scores_frame
-from stylecheck.analysis.adherence import adherence_table, compare_systems, label_prf_table
+from stylecheck.analysis.adherence import adherence_table, label_prf_table
+from stylecheck.analysis.comparison import compare_systems
 from stylecheck.styles.labels import PAPER_LABELS
-from stylecheck.reporting.markdown import markdown_table as markdown_table_home
+from stylecheck.markdown import markdown_table as markdown_table_home
 from stylecheck.reporting.tables import (TOP_LEVEL_SYSTEM, format_interval, markdown_table, summary_markdown,
                                          write_summary_tables)
 

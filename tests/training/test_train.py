@@ -16,7 +16,7 @@ from safetensors.torch import load_file
 sys.path.insert(0, str(Path(__file__).parent))
 from toy import TINY, make_toy_corpus  # noqa: E402
 
-from stylecheck.analysis.evaluate import evaluate_models  # noqa: E402
+from stylecheck.experiments.evaluate import evaluate_models  # noqa: E402
 from stylecheck.models import StyleModel  # noqa: E402
 from stylecheck.training import FeatureCache, TrainOptions, train_model  # noqa: E402
 from stylecheck.training.losses import masked_bce  # noqa: E402

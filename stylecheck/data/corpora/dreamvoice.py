@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from ...audio import find_audio_files
+from ...io import read_csv_table
 from ...styles.labels import LabelSet, PAPER_LABELS
-from ...reporting.markdown import markdown_table
+from ...markdown import markdown_table
 from ..prepare_report import PreparedCorpus
 from ..votes import agree_column
 from .librispeech import find_libri_audio
@@ -72,15 +73,7 @@ def _keyword_label(keyword: str, category: str, label_set: LabelSet, where: str)
 def read_ratings(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) -> pd.DataFrame:
     """Speaker (canonical id) -> 1 / 0 / NaN per label from the consensus file."""
     path = Path(path)
-    if not path.is_file():
-        raise RatingsError(f"{path}: ratings file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise RatingsError(f"{path}: not a readable CSV ({exc})") from None
-    missing = [c for c in ("speaker_id", *CATEGORY_COLUMNS) if c not in raw.columns]
-    if missing:
-        raise RatingsError(f"{path}: missing column(s) {', '.join(missing)} (has {', '.join(raw.columns)})")
+    raw = read_csv_table(path, ("speaker_id", *CATEGORY_COLUMNS), "ratings file", RatingsError)
     rows = {}
     for i, rec in raw.iterrows():
         line = i + 2
@@ -106,13 +99,8 @@ def read_ratings(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) ->
 def read_votes(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) -> pd.DataFrame:
     """Long-form votes -> speaker (canonical id) x (agree_<Label>..., n_annotators)."""
     path = Path(path)
-    if not path.is_file():
-        raise RatingsError(f"{path}: votes file not found")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ("speaker", "annotator", "category", "keyword") if c not in raw.columns]
-    if missing:
-        raise RatingsError(f"{path}: missing column(s) {', '.join(missing)}; expected "
-                           "speaker, annotator, category, keyword (one row per annotator and category)")
+    raw = read_csv_table(path, ("speaker", "annotator", "category", "keyword"), "votes file", RatingsError,
+                         hint="one row per annotator and category")
     records = []
     for i, rec in raw.iterrows():
         where = f"{path}: line {i + 2}"

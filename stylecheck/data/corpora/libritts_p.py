@@ -45,8 +45,9 @@ from pathlib import Path
 import pandas as pd
 
 from ...audio import find_audio_files
+from ...io import read_csv_table
 from ...styles.labels import LabelSet, PAPER_LABELS
-from ...reporting.markdown import markdown_table
+from ...markdown import markdown_table
 from ..prepare_report import PreparedCorpus
 from ..votes import agree_column, labels_from_votes
 from .librispeech import find_libri_audio, find_speakers_file, read_speakers_sex
@@ -120,13 +121,7 @@ def read_annotator_file(path: str | os.PathLike) -> AnnotatorFile:
 
 def read_keyword_map(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) -> dict[str, tuple[str | None, str]]:
     """A CSV ``keyword,label`` (label empty = no label) replacing :data:`KEYWORD_LABELS`."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise AnnotationError(f"{path}: not a readable CSV ({exc})") from None
-    if not {"keyword", "label"} <= set(frame.columns):
-        raise AnnotationError(f"{path}: needs columns 'keyword' and 'label' (has {', '.join(frame.columns)})")
+    frame = read_csv_table(path, ("keyword", "label"), "keyword map", AnnotationError)
     out = {}
     for i, row in frame.iterrows():
         label = row["label"].strip()

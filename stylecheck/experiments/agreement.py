@@ -29,8 +29,8 @@ from ..data.manifest import read_manifest
 from ..data.votes import agree_column, category_agreement
 from ..io import write_csv, write_figure, write_text
 from ..styles.labels import LabelSet, PAPER_LABELS
-from ..reporting.markdown import markdown_table
-from .bootstrap import bootstrap
+from ..markdown import markdown_table
+from ..analysis.bootstrap import bootstrap
 from ..errors import AgreementError
 
 BUCKETS = ("low", "high")

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from stylecheck.analysis.metrics import f1_table
-from stylecheck.analysis.protocol import (
+from stylecheck.experiments.protocol import (
     corpus_only, evaluate_protocol, linear_candidate, run_candidate, score_answers, setting_splits, setting_table,
 )
-from stylecheck.analysis.protocol_data import ProtocolData
+from stylecheck.experiments.protocol_data import ProtocolData
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.styles.decision import UNCERTAIN, decisions_matrix
 

@@ -27,8 +27,8 @@ from ..data.corpora.esd import read_esd
 from ..data.corpora.ravdess import read_ravdess
 from ..io import write_csv, write_figure, write_text
 from ..models import StyleModel
-from ..reporting.markdown import markdown_table
-from .bootstrap import DEFAULT_RESAMPLES, Interval, bootstrap_mean, paired_bootstrap_diff
+from ..markdown import markdown_table
+from ..analysis.bootstrap import DEFAULT_RESAMPLES, Interval, bootstrap_mean, paired_bootstrap_diff
 from ..errors import CheckpointError, ProbeError
 
 #: Corpus readers by the name callers use for a corpus folder (``--esd``, ``--ravdess``, ``--emodb``).

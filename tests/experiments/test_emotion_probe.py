@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import stylecheck.cli  # noqa: F401  (registers the commands)
 from helpers import real_data, voice_like, write_wav
-from stylecheck.analysis.emotion_probe import (
+from stylecheck.experiments.emotion_probe import (
     ProbeError, collect_probe_files, probe_emotion_corpora, probe_label_columns, summarize_probe,
 )
 from stylecheck.cli.app import app

@@ -13,9 +13,9 @@ from ..audio import SpeechSettings
 from ..data.manifest import read_manifest
 from ..io import write_csv, write_text
 from ..models.style_model import StyleModel
-from ..reporting.markdown import markdown_table
+from ..markdown import markdown_table
 from ..training.cache import FeatureCache
-from .metrics import f1_table
+from ..analysis.metrics import f1_table
 
 
 def predict_manifest(model: StyleModel, paths: Sequence[str], cache_dir: str | None = None,

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from stylecheck.analysis.agreement import AgreementError, agreement_report
+from stylecheck.experiments.agreement import AgreementError, agreement_report
 from stylecheck.cli import app
 
 # 8 files of 4 speakers, 8 annotators (K = 4). Gender only; other labels unknown.
