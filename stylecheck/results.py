@@ -18,6 +18,9 @@ FAILED_STATUSES = ("error", "missing", "no_speech", "bad_row")
 #: A STYLES.csv row that could not be read (``--skip-bad-rows``): its expectations are unknown.
 BAD_ROW_STATUS = "bad_row"
 ALL_CATEGORY = "all"
+#: ``role`` of a row: a generated file, or a source recording scored because an output names it.
+ROLE_OUTPUT = "output"
+ROLE_SOURCE = "source"
 SIGNIFICANCE_LEVEL = 0.05
 
 
@@ -116,3 +119,15 @@ def item_keys(scores: pd.DataFrame) -> tuple[pd.Series | None, str]:
         return prompt, "prompt text"
     return None, ("files cannot be paired across systems: by path, " + why_path
                   + "; by prompt, " + why_prompt)
+
+
+def has_sources(scores: pd.DataFrame) -> bool:
+    return "source" in scores.columns and (scores["source"].fillna("").astype(str) != "").any()
+
+
+def output_rows(scores: pd.DataFrame) -> pd.DataFrame:
+    """The generated files only: rows scored only because they are some file's source are left
+    out, so per-system tables and comparisons are about outputs."""
+    if "role" not in scores.columns:
+        return scores
+    return scores[scores["role"].fillna("").astype(str) != ROLE_SOURCE]

@@ -108,3 +108,18 @@ def tiny_hubert_dir(folder: Path, model_type: str = "hubert", layers: int = 4) -
     return folder
 
 
+
+
+def report_summary(scores, model_info=None, thresholds=None, **tables):
+    """The Summary a report renders, for tests: computed from ``scores`` with the paper's labels and
+    the model's stored reliability and rule, with any table given in ``tables`` used as is."""
+    from dataclasses import replace
+
+    from stylecheck.analysis.summary import summarize
+    from stylecheck.styles.labels import PAPER_LABELS
+
+    model_info = model_info or {}
+    thresholds = thresholds or {}
+    summary = summarize(scores, PAPER_LABELS, [thresholds.get(lab, 0.5) for lab in PAPER_LABELS.labels],
+                        reliability=model_info.get("reliability"), decision=model_info.get("decision"))
+    return replace(summary, **tables)

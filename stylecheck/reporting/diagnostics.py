@@ -20,7 +20,8 @@ from ..analysis.confusion import confusion_matrix
 from ..analysis.leakage import LEAKAGE_COLUMNS
 from ..io import write_csv
 from ..styles.labels import LabelSet
-from ..styles.reliability import WEAK_RULE, weak_categories
+from ..analysis.summary import Summary
+from ..styles.reliability import WEAK_RULE
 from ..markdown import markdown_table
 from .tables import display_system, format_interval
 
@@ -66,10 +67,11 @@ CONFUSION_NOTE = ("Rows: expected label; columns: predicted label, `no label` (n
 # Reliability
 # --------------------------------------------------------------------------------------------
 
-def reliability_table(reliability: Mapping[str, Any] | None, label_set: LabelSet) -> pd.DataFrame:
+def reliability_table(reliability: Mapping[str, Any] | None, label_set: LabelSet,
+                      weak: Mapping[str, str]) -> pd.DataFrame:
     """Per category: the lowest held-out F1 of its labels (with that label's interval), the
-    category's accuracy when measured, and whether the category is weak (with why)."""
-    weak = weak_categories(reliability, label_set)
+    category's accuracy when measured, and whether the category is weak (``weak``: category ->
+    why, as the summary computed it)."""
     per_label = (reliability or {}).get("per_label") or {}
     per_category = (reliability or {}).get("per_category") or {}
     rows = []
@@ -97,9 +99,9 @@ def label_reliability(reliability: Mapping[str, Any] | None, label: str) -> str:
     return text
 
 
-def category_reliability(reliability: Mapping[str, Any] | None, label_set: LabelSet, category: str) -> str:
+def category_reliability(reliability: Mapping[str, Any] | None, label_set: LabelSet, category: str,
+                         weak: Mapping[str, str]) -> str:
     """Short text for one category (or ``all``): its labels' held-out F1 and a weak mark."""
-    weak = weak_categories(reliability, label_set)
     if category not in label_set.categories:
         names = [c for c in label_set.categories if c in weak]
         return f"weak: {', '.join(names)}" if names else "all categories reliable"
@@ -110,11 +112,12 @@ def category_reliability(reliability: Mapping[str, Any] | None, label_set: Label
     return ("WEAK: " if category in weak else "") + text
 
 
-def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelSet) -> pd.DataFrame:
-    table = reliability_table(reliability, label_set)
+def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelSet,
+                        weak: Mapping[str, str]) -> pd.DataFrame:
+    table = reliability_table(reliability, label_set, weak)
     return pd.DataFrame({
         "category": table["category"],
-        "held-out F1 per label [95% CI]": [category_reliability(reliability, label_set, c).removeprefix("WEAK: ")
+        "held-out F1 per label [95% CI]": [category_reliability(reliability, label_set, c, weak).removeprefix("WEAK: ")
                                            for c in table["category"]],
         "accuracy [95% CI]": [format_interval(r.accuracy, r.accuracy_lo, r.accuracy_hi, ".2f")
                               for r in table.itertuples()],
@@ -122,13 +125,14 @@ def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelS
         "why": table["why_weak"]})
 
 
-def reliability_markdown(reliability: Mapping[str, Any] | None, label_set: LabelSet,
-                         decision: Mapping[str, Any] | None = None) -> str:
+def reliability_markdown(summary: Summary) -> str:
+    reliability = summary.reliability
     source = (reliability or {}).get("source") or "no held-out figures stored with this model"
     return "\n".join([
         "### How reliable the classifier is (held-out figures, beside the adherence above)\n",
         f"Measured on: {source}. Rule: {WEAK_RULE}.\n",
-        markdown_table(reliability_display(reliability, label_set)), "", probability_note(decision), ""])
+        markdown_table(reliability_display(reliability, summary.label_set, summary.weak)), "",
+        probability_note(summary.decision), ""])
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,18 +175,18 @@ def distribution_display(distribution: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["system", "category", "judged", "predicted labels"])
 
 
-def diagnostics_markdown(tables: Mapping[str, pd.DataFrame], reliability, label_set: LabelSet) -> str:
+def diagnostics_markdown(summary: Summary) -> str:
     """The leakage, confusion and predicted-label sections of ``summary.md``."""
-    weak = weak_categories(reliability, label_set)
+    weak = summary.weak
     parts = []
-    leakage = tables.get("leakage")
+    leakage = summary.leakage
     if leakage is not None and not leakage.empty:
         parts += ["\n## Source leakage\n", LEAKAGE_NOTE + "\n", markdown_table(leakage_display(leakage, weak))]
     parts.append("\n## Predicted labels per system\n")
-    parts.append(markdown_table(distribution_display(tables["distribution"])) if not tables["distribution"].empty
+    parts.append(markdown_table(distribution_display(summary.distribution)) if not summary.distribution.empty
                  else "No file was judged.\n")
     parts += ["\n## Confusion per system and category\n", CONFUSION_NOTE + "\n"]
-    blocks = confusion_blocks(tables["confusion"])
+    blocks = confusion_blocks(summary.confusion)
     for system, category, matrix in blocks:
         mark = " (weak category)" if category in weak else ""
         parts += [f"\n### {display_system(system)}: {category}{mark}\n", markdown_table(matrix)]
@@ -191,13 +195,13 @@ def diagnostics_markdown(tables: Mapping[str, pd.DataFrame], reliability, label_
     return "\n".join(parts) + "\n"
 
 
-def write_diagnostic_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame], reliability,
-                            label_set: LabelSet) -> dict[str, Path]:
+def write_diagnostic_tables(out_dir: str | Path, summary: Summary) -> dict[str, Path]:
     out_dir = Path(out_dir)
-    written = {"reliability.csv": write_csv(out_dir / "reliability.csv", reliability_table(reliability, label_set)),
-               "confusion.csv": write_csv(out_dir / "confusion.csv", tables["confusion"]),
-               "predicted_labels.csv": write_csv(out_dir / "predicted_labels.csv", tables["distribution"])}
-    leakage = tables.get("leakage")
+    reliability = reliability_table(summary.reliability, summary.label_set, summary.weak)
+    written = {"reliability.csv": write_csv(out_dir / "reliability.csv", reliability),
+               "confusion.csv": write_csv(out_dir / "confusion.csv", summary.confusion),
+               "predicted_labels.csv": write_csv(out_dir / "predicted_labels.csv", summary.distribution)}
+    leakage = summary.leakage
     if leakage is not None:
         written["leakage.csv"] = write_csv(out_dir / "leakage.csv", leakage.reindex(columns=LEAKAGE_COLUMNS))
     return written

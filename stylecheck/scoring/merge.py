@@ -59,12 +59,12 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
     meta["merged_shards"] = n
     write_json(out / "run.json", meta)
     if write_summary and metas:
-        from .summary import run_notes, write_summary_outputs
+        from .summary import write_summary_outputs
 
         label_set = LabelSet.from_dict(meta["model"]["label_set"])
-        tables = write_summary_outputs(scores, label_set, np.asarray(meta["model"]["thresholds"]), out,
+        summary = write_summary_outputs(scores, label_set, np.asarray(meta["model"]["thresholds"]), out,
                                        Path(meta["audio_dir"]), meta, count_failed=meta.get("count_failed", True),
                                        copy_audio=copy_audio)
-        meta.update(run_notes(tables))
+        meta.update(summary.run_notes())
         write_json(out / "run.json", meta)
     return scores

@@ -357,12 +357,12 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         meta["count_failed"] = bool(count_failed)
         meta["skip_bad_rows"] = bool(skip_bad_rows)
         if write_summary and shard.count == 1:
-            from .summary import run_notes, write_summary_outputs
+            from .summary import write_summary_outputs
 
-            tables = write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
+            summary = write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
                                            group_by_speaker=group_by_speaker, count_failed=count_failed,
                                            copy_audio=copy_audio)
-            meta.update(run_notes(tables))
+            meta.update(summary.run_notes())
         write_json(out / f"run{shard.suffix}.json", meta)
     return scores
 

@@ -19,10 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..styles.labels import LabelSet
+from ..results import ROLE_OUTPUT, ROLE_SOURCE, has_sources, output_rows
 from .expected import normalise_file_key
 
-ROLE_OUTPUT = "output"
-ROLE_SOURCE = "source"
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 
 
@@ -46,18 +45,6 @@ def source_key(text: str, audio_dir: str | os.PathLike) -> str:
 def source_path(key: str, audio_dir: str | os.PathLike) -> Path:
     """The file a :func:`source_key` names."""
     return Path(key) if key.startswith("/") or _DRIVE.match(key) else Path(audio_dir) / key
-
-
-def has_sources(scores: pd.DataFrame) -> bool:
-    return "source" in scores.columns and (scores["source"].fillna("").astype(str) != "").any()
-
-
-def output_rows(scores: pd.DataFrame) -> pd.DataFrame:
-    """The generated files only: rows scored only because they are some file's source are left
-    out, so per-system tables and comparisons are about outputs."""
-    if "role" not in scores.columns:
-        return scores
-    return scores[scores["role"].fillna("").astype(str) != ROLE_SOURCE]
 
 
 def attach_source_labels(scores: pd.DataFrame, label_set: LabelSet) -> pd.DataFrame:

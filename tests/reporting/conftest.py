@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import report_summary
 import soundfile as sf
 
 from scores_dummies import random_scores, score_row, scores_frame
@@ -60,9 +61,10 @@ def build_report(tmp_path: Path) -> BuiltReport:
     plots = [plot_adherence(adherence, out_dir / "adherence.png"),
              plot_expected_probability(scores, PAPER_LABELS, out_dir / "expected_probability.png",
                                        thresholds={lab: 0.5 for lab in PAPER_LABELS.labels})]
-    report = write_report_html(out_dir, scores, adherence, label_prf, comparison, plots,
-                               {"name": "tiny <test> model", "version": "0.0.1"}, audio_root,
-                               label_set=PAPER_LABELS, speaker_adherence=speakers)
+    model_info = {"name": "tiny <test> model", "version": "0.0.1"}
+    summary = report_summary(scores, model_info, adherence=adherence, label_prf=label_prf, comparison=comparison,
+                             speaker_adherence=speakers)
+    report = write_report_html(out_dir, scores, summary, plots, model_info, audio_root)
     return BuiltReport(scores, audio_root, out_dir, report, plots, tables)
 
 

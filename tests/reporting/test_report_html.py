@@ -8,12 +8,14 @@ from html.parser import HTMLParser
 from urllib.parse import quote, unquote
 
 import pytest
+from helpers import report_summary
 
 from scores_dummies import score_row, scores_frame
 from stylecheck.analysis.adherence import adherence_table, label_prf_table
 from stylecheck.analysis.comparison import compare_systems
 from stylecheck.styles.labels import PAPER_LABELS
-from stylecheck.reporting.html import audio_src, mismatched_rows, report_html, write_report_html
+from stylecheck.reporting.html_sections import audio_src, mismatched_rows
+from stylecheck.reporting.html import report_html, write_report_html
 
 
 class Elements(HTMLParser):
@@ -82,16 +84,13 @@ def test_report_lists_failed_files(built_report):
 
 def test_report_without_expectations_and_truncated_list(tmp_path):
     scores = scores_frame([score_row("a.wav", status="unlisted", predicted={"gender": "Male"})])
-    path = write_report_html(tmp_path, scores, adherence_table(scores, PAPER_LABELS),
-                             label_prf_table(scores, PAPER_LABELS), compare_systems(scores, PAPER_LABELS), [],
-                             {}, tmp_path)
+    path = write_report_html(tmp_path, scores, report_summary(scores), [], {}, tmp_path)
     text = path.read_text()
     assert "adherence was not computed" in text and "No file failed." in text and "unnamed model" in text
 
     many = scores_frame([score_row(f"f{i}.wav", expected={"gender": "Male"}, predicted={"gender": "Female"})
                          for i in range(5)])
-    text = report_html(many, adherence_table(many, PAPER_LABELS, n_resamples=10), label_prf_table(many, PAPER_LABELS),
-                       compare_systems(many, PAPER_LABELS), [], {"name": "m"}, tmp_path, tmp_path, max_listed=2)
+    text = report_html(many, report_summary(many), [], {"name": "m"}, tmp_path, tmp_path, max_listed=2)
     assert len(parse(section(text, "mismatches")).all("audio")) == 2
     assert "5 file(s) did not carry" in text and "The first 2 are listed" in text
 
@@ -99,8 +98,7 @@ def test_report_without_expectations_and_truncated_list(tmp_path):
 def test_missing_plot_is_a_clear_error(tmp_path):
     scores = scores_frame([])
     with pytest.raises(FileNotFoundError, match="nope.png"):
-        write_report_html(tmp_path, scores, adherence_table(scores, PAPER_LABELS), label_prf_table(scores, PAPER_LABELS),
-                          compare_systems(scores, PAPER_LABELS), [tmp_path / "nope.png"], {}, tmp_path)
+        write_report_html(tmp_path, scores, report_summary(scores), [tmp_path / "nope.png"], {}, tmp_path)
     assert list(tmp_path.iterdir()) == [], "no report, not even a temporary file"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import report_summary
 
 from headless_chromium import HeadlessChromium, find_chromium
 from scores_dummies import random_scores
@@ -12,7 +13,8 @@ from stylecheck.analysis.adherence import adherence_table, label_prf_table
 from stylecheck.analysis.comparison import compare_systems
 from stylecheck.analysis.confusion import confusion_table, predicted_distribution
 from stylecheck.styles.labels import PAPER_LABELS
-from stylecheck.reporting.html import DEFAULT_MAX_LISTED, write_report_html
+from stylecheck.reporting.html_sections import DEFAULT_MAX_LISTED
+from stylecheck.reporting.html import write_report_html
 from stylecheck.reporting.html_grid import FILE_PAGE_SIZE, GRID_PAGE_SIZE, MAX_FILE_ROWS, MAX_GRID_ITEMS
 
 N_ITEMS = 1200  # x 3 systems + failed and unlisted rows: about 3,600 files
@@ -22,11 +24,9 @@ N_ITEMS = 1200  # x 3 systems + failed and unlisted rows: about 3,600 files
 def big_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("big")
     scores = random_scores(systems=("sysA", "sysB", "sysC"), n_items=N_ITEMS, seed=3)
-    report = write_report_html(out, scores, adherence_table(scores, PAPER_LABELS, n_resamples=5),
-                               label_prf_table(scores, PAPER_LABELS), compare_systems(scores, PAPER_LABELS, n_resamples=5),
-                               [], {"name": "m"}, out / "audio", label_set=PAPER_LABELS,
-                               diagnostics={"confusion": confusion_table(scores, PAPER_LABELS),
-                                            "distribution": predicted_distribution(scores, PAPER_LABELS)})
+    summary = report_summary(scores, adherence=adherence_table(scores, PAPER_LABELS, n_resamples=5),
+                             comparison=compare_systems(scores, PAPER_LABELS, n_resamples=5))
+    report = write_report_html(out, scores, summary, [], {"name": "m"}, out / "audio")
     return scores, report
 
 

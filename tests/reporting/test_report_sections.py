@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 from scores_dummies import score_row, scores_frame
+from helpers import report_summary
 from stylecheck.analysis.adherence import adherence_table, label_prf_table
 from stylecheck.analysis.comparison import compare_systems
 from stylecheck.analysis.confusion import confusion_table, predicted_distribution
 from stylecheck.styles.labels import PAPER_LABELS
-from stylecheck.reporting.html import mismatch_entry, report_html
+from stylecheck.reporting.html_sections import mismatch_entry
+from stylecheck.reporting.html import report_html
 from stylecheck.reporting.plots import plot_expected_probability, plot_predicted_distribution
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,11 +26,9 @@ MODEL = {"name": "m", "version": "2", "backbone": {"kind": "ge2e", "variant": "f
 
 
 def _page(scores, tmp_path, **kw):
-    return report_html(scores, adherence_table(scores, PAPER_LABELS, n_resamples=10),
-                       label_prf_table(scores, PAPER_LABELS), compare_systems(scores, PAPER_LABELS, n_resamples=10),
-                       [], MODEL, tmp_path, tmp_path, label_set=PAPER_LABELS, thresholds=THRESHOLDS,
-                       diagnostics={"confusion": confusion_table(scores, PAPER_LABELS),
-                                    "distribution": predicted_distribution(scores, PAPER_LABELS)}, **kw)
+    summary = report_summary(scores, MODEL, THRESHOLDS, adherence=adherence_table(scores, PAPER_LABELS, n_resamples=10),
+                             comparison=compare_systems(scores, PAPER_LABELS, n_resamples=10))
+    return report_html(scores, summary, [], MODEL, tmp_path, tmp_path, **kw)
 
 
 def test_mismatch_entry_names_both_probabilities_and_thresholds():
