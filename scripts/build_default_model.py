@@ -34,6 +34,7 @@ from stylecheck.styles.reliability import reliability_from_test_metrics  # noqa:
 from stylecheck.markdown import markdown_table  # noqa: E402
 from stylecheck.training import FeatureCache  # noqa: E402
 from stylecheck.training.calibration import calibrate_model, expected_calibration_error  # noqa: E402
+from stylecheck.styles.decision import per_label_decisions
 
 
 def reliability_diagrams(probs_before, probs_after, targets, labels, path: Path, n_bins: int = 10) -> Path:
@@ -100,7 +101,7 @@ def main(argv=None) -> int:
     reliability_diagrams(before, after, y, labels, args.out / "reliability.png")
 
     exp = args.experiment or json.loads((args.model / "config.json").read_text())["name"]
-    mine = f1_table(y, model.decide(after).astype(float), labels, test.speakers)
+    mine = f1_table(y, per_label_decisions(after, model.thresholds).astype(float), labels, test.speakers)
     rows = []
     for r in mine.itertuples():
         judged = "yes" if (r.label == "Average" or r.n_pos_speakers >= 5) else "no (<5 positive speakers)"

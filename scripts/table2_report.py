@@ -26,6 +26,7 @@ from stylecheck.io import write_text
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.models import StyleModel
 from stylecheck.markdown import markdown_table
+from stylecheck.styles.decision import per_label_decisions
 
 sys.path.insert(0, str(Path(__file__).parent))
 from table2 import AUGMENTED, EXPERIMENTS, linear_probe_probs  # noqa: E402
@@ -42,7 +43,7 @@ def decisions_by_model(runs: Path, data: Path, cache: str | None) -> tuple[dict[
     for folder in sorted((runs / "models").iterdir()):
         model = StyleModel.from_pretrained(folder)
         probs = predict_manifest(model, test.paths, cache)
-        found[model.config.name] = model.decide(probs).astype(float)
+        found[model.config.name] = per_label_decisions(probs, model.thresholds).astype(float)
     order = [*EXPERIMENTS, AUGMENTED]
     for name in sorted(found, key=lambda n: order.index(n) if n in order else len(order)):
         out[name] = found[name]

@@ -28,6 +28,7 @@ from stylecheck.io import write_text
 from stylecheck.models import DEFAULT_SPEECH, StyleModel
 from stylecheck.pretrained import default_model_path
 from stylecheck.markdown import markdown_table
+from stylecheck.styles.decision import per_label_decisions
 
 SR = 16000
 EMODB_FEMALE = {"08", "09", "13", "14", "16"}  # EmoDB's speaker list (03, 10, 11, 12, 15 are male)
@@ -91,7 +92,7 @@ def main(argv=None) -> None:
     trimmed = model.predict(m.paths)  # the default speech check; no test file is rejected (census)
     print(f"test manifest scored both ways ({time.time() - t0:.0f} s)", flush=True)
     targets = m.targets()
-    dec_w, dec_t = model.decide(whole), model.decide(trimmed)
+    dec_w, dec_t = (per_label_decisions(p, model.thresholds) for p in (whole, trimmed))
     t_w = f1_table(targets, dec_w.astype(float), model.labels, m.speakers, n_resamples=args.resamples)
     t_t = f1_table(targets, dec_t.astype(float), model.labels, m.speakers, n_resamples=args.resamples)
 

@@ -13,6 +13,7 @@ from ..audio import SpeechSettings
 from ..data.manifest import read_manifest
 from ..io import write_csv, write_text
 from ..models.style_model import StyleModel
+from ..styles.decision import per_label_decisions
 from ..markdown import markdown_table
 from ..training.cache import FeatureCache
 from ..analysis.metrics import f1_table
@@ -42,7 +43,8 @@ def evaluate_models(model_dirs: Sequence[str | os.PathLike], manifest: str | os.
         model = StyleModel.from_pretrained(folder, device=device)
         m = read_manifest(manifest, model.label_set, skip_bad_rows=skip_bad_rows)
         probs = predict_manifest(model, m.paths, cache_dir, use_cache, SpeechSettings() if trim_speech else None)
-        decisions = model.decide(probs)
+        # Table 2 is per label, each against its own threshold (see styles/decision.py).
+        decisions = per_label_decisions(probs, model.thresholds)
         name = model_display_name(model, folder)
         t = f1_table(m.targets(), decisions.astype(float), model.labels,
                      m.speakers if "speaker" in m.frame else None, n_resamples=n_resamples)

@@ -12,6 +12,7 @@ sees the same kind of input in both.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,7 +27,8 @@ from ..features import Backbone, build_backbone
 from ..styles.labels import LabelSet
 from .checkpoint import CheckpointError, build_head, load_checkpoint, save_checkpoint
 from .config import ModelConfig
-from ..errors import NoSpeechError
+from ..styles.decision import decide_categories, decisions_matrix
+from ..errors import InvalidValueError, NoSpeechError
 
 
 #: The speech check ``predict`` and ``stylecheck score`` use unless told otherwise.
@@ -266,28 +268,58 @@ class StyleModel:
             return resample(torch.as_tensor(np.asarray(wave, dtype=np.float32)), int(sr), self.sample_rate)
         return torch.as_tensor(np.asarray(item, dtype=np.float32))
 
-    def predict(self, inputs: Iterable, batch_size: int = 16,
-                speech: SpeechSettings | None = DEFAULT_SPEECH) -> np.ndarray:
+    def predict(self, inputs: Iterable | str | os.PathLike, batch_size: int = 16,
+                speech: SpeechSettings | None = DEFAULT_SPEECH, on_no_speech: str = "nan") -> np.ndarray:
         """Probabilities ``[N, K]`` (columns in ``self.labels`` order) for paths, arrays at the
-        model's rate, or ``(array, sample_rate)`` pairs. A bad file raises :class:`AudioError`;
-        one with less speech than ``speech.min_speech_s`` raises :class:`NoSpeechError` (an
-        AudioError). Files are classified from their speech, exactly as ``stylecheck score``
-        does with the same settings; ``speech=None`` classifies whole waves without the check."""
-        items = list(inputs)
+        model's rate, or ``(array, sample_rate)`` pairs; a single path or pair is one input. Files
+        are classified from their speech, exactly as ``stylecheck score`` does with the same
+        settings; ``speech=None`` classifies whole waves without the check.
+
+        A bad file raises :class:`AudioError`. A file with less speech than
+        ``speech.min_speech_s`` gets a row of NaN (no style is judged from it; :meth:`decide`
+        gives it no label) and a :class:`NoSpeechWarning` naming it, so one silent file does not
+        lose the others' results; ``on_no_speech="raise"`` raises :class:`NoSpeechError` instead."""
+        if on_no_speech not in ("nan", "raise"):
+            raise InvalidValueError(f"on_no_speech must be 'nan' or 'raise', not {on_no_speech!r}")
+        items = [inputs] if _is_single_input(inputs) else list(inputs)
         rows = []
         for s in range(0, len(items), batch_size):
             chunk = items[s : s + batch_size]
             names = [str(x) if isinstance(x, (str, os.PathLike)) else f"<input {s + i}>" for i, x in enumerate(chunk)]
             cuts = self.select_speech([self.load(x) for x in chunk], speech, names)
+            block = np.full((len(cuts), len(self.labels)), np.nan)
+            judged = [i for i, cut in enumerate(cuts) if cut.error is None]
             for cut in cuts:
                 if cut.error is not None:
-                    raise cut.error
-            rows.append(self.predict_waves([c.wave for c in cuts], names=names))
+                    if on_no_speech == "raise":
+                        raise cut.error
+                    warnings.warn(str(cut.error), NoSpeechWarning, stacklevel=2)
+            if judged:
+                block[judged] = self.predict_waves([cuts[i].wave for i in judged], names=[names[i] for i in judged])
+            rows.append(block)
         return np.concatenate(rows, 0) if rows else np.zeros((0, len(self.labels)))
 
+    def decide_categories(self, probs: np.ndarray) -> dict[str, list[str]]:
+        """One answer per category and row (a label, ``uncertain`` or ``""``), by the model's own
+        decision rule: the same function ``stylecheck score`` uses."""
+        return decide_categories(probs, self.config)
+
     def decide(self, probs: np.ndarray) -> np.ndarray:
-        """Boolean decisions per label from calibrated probabilities and the stored thresholds."""
-        return np.asarray(probs) >= self.thresholds[None, :]
+        """Boolean ``[N, K]``: the label each category's answer names (:meth:`decide_categories`);
+        an ``uncertain`` or unjudged category has no label."""
+        return decisions_matrix(self.decide_categories(probs), self.label_set).astype(bool)
+
+
+class NoSpeechWarning(UserWarning):
+    """A file given to :meth:`StyleModel.predict` had too little speech to judge: its row is NaN."""
+
+
+def _is_single_input(inputs) -> bool:
+    """One path, or one ``(wave, sample_rate)`` pair, rather than a collection of inputs."""
+    if isinstance(inputs, (str, os.PathLike)):
+        return True
+    return (isinstance(inputs, tuple) and len(inputs) == 2 and isinstance(inputs[1], (int, np.integer))
+            and not isinstance(inputs[0], (str, os.PathLike)))
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:

@@ -25,11 +25,12 @@ import pandas as pd
 from .._version import __version__
 from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
-from ..styles.decision import UNCERTAIN, decide_categories
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
-from .pipeline import FileResult, content_hash, result_key, result_settings, score_files, uses_bf16
+from .judges import ModelJudge
+from .rows import result_rows
+from .pipeline import content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
-from .sources import ROLE_OUTPUT, ROLE_SOURCE, attach_source_labels, source_key, source_path
+from .sources import ROLE_OUTPUT, ROLE_SOURCE, source_key, source_path
 from ..errors import ScoreError
 
 RESULTS_LOG = "results.jsonl"
@@ -200,69 +201,6 @@ def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path
     return table.table, table.bad_rows
 
 
-def _result_columns(items: pd.DataFrame, results: dict[str, dict], model: StyleModel) -> pd.DataFrame:
-    labels = model.labels
-    label_set = model.label_set
-    out = items.copy()
-    status, error, duration, speech_s = [], [], [], []
-    probs = np.full((len(out), len(labels)), np.nan)
-    for i, rec in enumerate(out.to_dict("records")):
-        r = results.get(rec["file"])
-        if rec["status"] == "missing":
-            status.append("missing"), duration.append(np.nan), speech_s.append(np.nan)
-            error.append("source listed in STYLES.csv but not found" if rec.get("role") == ROLE_SOURCE
-                         else "listed in STYLES.csv but not found")
-            continue
-        if rec["status"] == "bad_row":
-            status.append("bad_row"), error.append(rec["error"]), duration.append(np.nan), speech_s.append(np.nan)
-            continue
-        if r is None:
-            status.append("error"), error.append("not scored (run interrupted?)"), duration.append(np.nan)
-            speech_s.append(np.nan)
-            continue
-        if r["status"] == "ok":
-            status.append("unlisted" if rec["status"] == "unlisted" else "ok")
-            error.append("")
-            probs[i] = r["probs"]
-        else:
-            status.append("no_speech" if r["status"] == "no_speech" else "error"), error.append(r["error"])
-        duration.append(r.get("duration_s", np.nan))
-        s_ = r.get("speech_s")
-        speech_s.append(np.nan if s_ is None else s_)
-    out["status"], out["error"], out["duration_s"], out["speech_s"] = status, error, duration, speech_s
-    for j, lab in enumerate(labels):
-        out[f"p_{lab}"] = probs[:, j]
-    # One answer per category from the model's decision rule (stylecheck.styles.decision):
-    # a label, "uncertain", or "" when nothing was judged.
-    answers = decide_categories(probs, model.config)
-    for cat in label_set.categories:
-        col = f"expected_{cat}"
-        if col not in out:
-            out[col] = ""
-        out[col] = out[col].fillna("").astype(str)
-    for cat in label_set.categories:
-        col = f"expected_{cat}"
-        pred = answers[cat]
-        out[f"predicted_{cat}"] = pred
-        match = []
-        for e, pr, p in zip(out[col], pred, probs):
-            match.append("" if (not e or not np.isfinite(p).all()) else ("true" if pr == e else "false"))
-        out[f"match_{cat}"] = match
-    # One label per category at most: ``predicted`` is made from the per-category verdicts (an
-    # ``uncertain`` verdict names no label), never from every label above its threshold.
-    verdicts = out[[f"predicted_{cat}" for cat in label_set.categories]].to_numpy()
-    out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
-    lead = ["file", "system", "speaker", "status", "error", "duration_s", "speech_s", "prompt"]
-    rest = [f"p_{lab}" for lab in labels] + ["predicted", "expected"]
-    cats = [f"{k}_{cat}" for cat in label_set.categories for k in ("expected", "predicted", "match")]
-    if "source" not in out:
-        return out[lead + rest + cats]
-    # Runs with a source column: which rows are sources, and each output's source's labels.
-    out["role"] = out["role"].fillna(ROLE_OUTPUT)
-    out["source"] = out["source"].fillna("")
-    return attach_source_labels(out[lead + rest + cats + ["role", "source"]], label_set)
-
-
 def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | None = None,
                     model: StyleModel | str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None,
                     force: bool = False, shard: Shard | None = None, batch_size: int | None = None, device: str = "cpu",
@@ -349,7 +287,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     finally:
         if log is not None:
             log.close()
-    scores = _result_columns(mine, results, model)
+    scores = result_rows(mine, results, [ModelJudge(model)], model.label_set)
     if out_dir is not None:
         out = Path(out_dir)
         write_csv(out / f"scores{shard.suffix}.csv", scores)

@@ -14,6 +14,13 @@ Rules (``ModelConfig.decision``):
   not detected at all cannot be the answer: a category always gets one answer per judged row.
 
 Rows with a non-finite probability in the category get ``""``.
+
+Every caller that turns probabilities into a verdict uses :func:`decide_categories`: scoring,
+``StyleModel.decide``, the summaries and the protocol. One deliberate exception is the paper's
+Table 2 (``stylecheck evaluate``): it measures a multi-label classifier label by label, each
+sigmoid against its own tuned threshold, as SpeechMLC reports it, so its F1 stays comparable with
+the paper's; :func:`per_label_decisions` is that rule, named so nobody mistakes it for the
+scoring rule.
 """
 from __future__ import annotations
 
@@ -105,3 +112,10 @@ def decisions_matrix(answers: Mapping[str, list[str]], label_set: LabelSet) -> n
             if a and a != UNCERTAIN:
                 out[r, label_set.index(a)] = 1.0
     return out
+
+
+def per_label_decisions(probs: np.ndarray, thresholds) -> np.ndarray:
+    """The paper's Table 2 rule: each label present when its probability reaches its own
+    threshold, independently of the other labels (boolean ``[N, K]``). Used only for per-label
+    evaluation (``stylecheck evaluate``); scoring decides with :func:`decide_categories`."""
+    return np.asarray(probs, dtype=float) >= np.asarray(thresholds, dtype=float)[None, :]

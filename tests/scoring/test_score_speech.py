@@ -90,7 +90,25 @@ def test_predict_raises_no_speech_naming_the_file(tiny_model_dir, tmp_path):
     model = StyleModel.from_pretrained(tiny_model_dir)
     path = write_wav(tmp_path / "hum.wav", non_speech()["tone"].astype(np.float32))
     with pytest.raises(NoSpeechError, match=r"hum.wav: no speech: 0.00 s"):
-        model.predict([path])
+        model.predict([path], on_no_speech="raise")
+
+
+def test_predict_gives_a_silent_file_a_nan_row_and_keeps_the_others(tiny_model_dir, tmp_path):
+    """Issue 21 item 3: one silent file in a list no longer loses the batch."""
+    from stylecheck.models.style_model import NoSpeechWarning
+
+    model = StyleModel.from_pretrained(tiny_model_dir)
+    hum = write_wav(tmp_path / "hum.wav", non_speech()["tone"].astype(np.float32))
+    voice = write_wav(tmp_path / "voice.wav", speech_like(2.5, seed=3))
+    with pytest.warns(NoSpeechWarning, match=r"hum.wav: no speech"):
+        probs = model.predict([hum, voice])
+    assert probs.shape == (2, len(model.labels))
+    assert np.isnan(probs[0]).all() and np.isfinite(probs[1]).all()
+    np.testing.assert_allclose(probs[1], model.predict([voice])[0], atol=1e-6, rtol=0)
+    assert not model.decide(probs)[0].any()  # no label for the file without speech
+    # A single path is one input, not a sequence of characters.
+    np.testing.assert_allclose(model.predict(str(voice)), model.predict([voice]), atol=1e-6, rtol=0)
+    np.testing.assert_allclose(model.predict(voice), model.predict([voice]), atol=1e-6, rtol=0)
 
 
 def _real_speech_files() -> list[Path]:

@@ -70,3 +70,19 @@ def test_config_round_trips_decision_and_reliability():
     assert back.decision == cfg.decision and back.reliability == rel
     assert ModelConfig.from_dict({k: v for k, v in ModelConfig().to_dict().items()
                                   if k not in ("decision", "reliability")}).decision is None
+
+
+def test_the_python_api_decides_as_the_cli_does():
+    """Issue 21 item 3: StyleModel.decide applies the default model's uncertain margins, as
+    `stylecheck score` does (it used to compare each label with 0.5 and answer Adult and Dark)."""
+    import stylecheck
+    from stylecheck.styles.decision import decide_categories
+
+    model = stylecheck.load_model()
+    probs = np.array([[.99, .01, .55, .45, .52, .48, .51, .49]])
+    answers = model.decide_categories(probs)
+    assert answers == decide_categories(probs, model.config)
+    assert answers["gender"] == ["Female"] and answers["age"] == ["uncertain"]
+    assert answers["brightness"] == ["uncertain"]
+    decided = dict(zip(model.labels, model.decide(probs)[0]))
+    assert decided["Female"] and not decided["Adult"] and not decided["Dark"] and not decided["Teenager"]
