@@ -7,7 +7,8 @@ that are not obvious are here, next to the words.
 * **Pitch words are pitch, not timbre.** "low-pitched", "high pitch", "a high voice", "deep-pitched"
   name the pitch level. "deep", "dark", "bright", "thin", "thick", "shrill" stay timbre (the learned
   brightness category) and are not read here; "deep" counts as pitch only inside "deep pitch(ed)".
-  "a low voice" / "a high voice" is pitch, but "in a low voice" is the idiom for speaking quietly.
+  "a low voice" / "a high tone" is pitch ("a low, husky voice" too), but "in a low voice" / "in a
+  low tone" is the idiom for speaking quietly.
 * **Energy is loudness.** LibriTTS-P, TextrolSpeech and SpeechCraft label loudness as "energy",
   "power", "intensity", "vitality"; "energetic" is loud. "lively" and "animated" are pitch
   variation (expressive), except "a lively pace", which is fast.
@@ -57,7 +58,7 @@ UNREPORTED_NOUNS = frozenset({"delivery", "cadence", "rhythm", "register", "rang
 NOUNS: dict[str, tuple[str, str | None, str | None]] = {
     **{n: ("pitch", None, None) for n in (
         "pitch", "pitched", "pitches", "f0", "fundamental frequency", "register", "pitch level")},
-    **{n: ("voice", None, None) for n in ("voice", "voiced", "voices")},
+    **{n: ("voice", None, None) for n in ("voice", "voiced", "voices", "tone", "toned")},
     **{n: ("rate", None, None) for n in (
         "speed", "speeds", "pace", "paced", "tempo", "rate", "speaking rate", "speech rate",
         "rate of speech", "speed of speech", "articulation rate", "articulation speed", "delivery",
@@ -65,18 +66,20 @@ NOUNS: dict[str, tuple[str, str | None, str | None]] = {
     **{n: ("loudness", None, None) for n in (
         "volume", "volume level", "loudness", "intensity", "amplitude", "decibel", "decibels",
         "decibel level", "sound level", "sound volume", "vocal effort")},
-    **{n: ("loudness", "loud", "quiet") for n in ("energy", "energy level", "power", "vitality")},
+    "energy level": ("loudness", None, None),
+    **{n: ("loudness", "loud", "quiet") for n in ("energy", "power", "vitality")},
     **{n: ("variation", None, None) for n in ("intonation", "prosody", "pitch contour")},
     **{n: ("variation", "expressive", "monotone") for n in (
         "pitch variation", "pitch variations", "pitch variability", "variation", "variations",
+        "variation in pitch", "variations in pitch", "variation of pitch", "changes in pitch",
         "variability", "expression", "expressiveness", "inflection", "inflections", "modulation",
         "melody")},
-    **{n: ("range", None, None) for n in ("range", "pitch range", "vocal range", "f0 range")},
+    **{n: ("range", None, None) for n in ("range", "pitch range", "vocal range", "f0 range", "range of pitch")},
     **{n: ("noise", "noisy", "clean") for n in (
         "noise", "noises", "background noise", "background noises", "ambient noise",
         "ambient sound", "ambient sounds", "background sound", "background sounds", "noise level",
         "noise floor", "hiss", "hissing", "static", "hum", "crackle", "crackling", "interference",
-        "background chatter", "chatter")},
+        "background chatter", "chatter", "background music")},
     **{n: ("quality", None, None) for n in (
         "quality", "audio quality", "sound quality", "recording quality", "fidelity", "snr",
         "signal to noise ratio", "signal to noise")},
@@ -129,8 +132,8 @@ LEVEL_WORDS: dict[str, tuple[str, str | None]] = {
     **{w: ("HIGH", None) for w in ("high", "higher", "highest")},
     **{w: ("LESS", None) for w in (
         "reduced", "decreased", "lowered", "minimal", "little", "less", "weak", "hardly any",
-        "barely any", "little to no", "little or no", "limited")},
-    **{w: ("LESS", "loudness:quiet") for w in ("subdued", "muted", "faint")},
+        "barely any", "little to no", "little or no", "limited", "mild")},
+    **{w: ("QUIET", "loudness:quiet") for w in ("subdued", "muted", "faint")},
     **{w: ("MORE", None) for w in (
         "raised", "elevated", "increased", "heightened", "full", "maximum", "max", "strong",
         "a lot of", "lots of", "plenty of", "much", "heavy", "significant", "considerable")},
@@ -168,6 +171,7 @@ LEVEL_WORDS: dict[str, tuple[str, str | None]] = {
 # Fixups where a word's bare meaning differs from its class's: "calm" alone is an emotion, "busy"
 # alone says nothing, "even" alone says nothing.
 LEVEL_WORDS["calm"] = ("QUIET", "unjudged:emotion")
+LEVEL_WORDS["gentle"] = ("QUIET", "unjudged:emotion")
 LEVEL_WORDS["busy"] = ("NOISY", None)
 LEVEL_WORDS["even"] = ("FLAT", None)
 
@@ -175,21 +179,23 @@ LEVEL_WORDS["even"] = ("FLAT", None)
 FULL_WORDS: dict[str, tuple[str, ...]] = {
     "rate:fast": (
         "quickly", "rapidly", "swiftly", "briskly", "hurriedly", "hastily", "speedily", "in a hurry",
-        "rattles off"),
+        "rattles off", "breakneck", "rapid fire", "fast articulation", "quick articulation", "rapid articulation"),
     "rate:slow": (
         "slowly", "unhurriedly", "deliberately", "drawn out", "drawling", "drawl",
-        "sluggishly", "slowed down"),
+        "sluggishly", "slowed down", "slow articulation"),
     "loudness:loud": (
         "loudly", "shouting", "shout", "shouts", "shouted", "yelling", "yell", "yells", "yelled",
         "screaming", "scream", "screams", "screamed", "bellowing", "bellow", "bellows", "bellowed",
         "booming", "energetic", "energetically", "forceful", "forcefully", "powerful", "powerfully",
-        "in a raised voice", "raised voice", "big voice", "at the top of his lungs",
+        "in a raised voice", "raised voice", "big voice", "raising his voice", "raising her voice",
+        "raises his voice", "raises her voice", "at the top of his lungs",
         "at the top of her lungs", "at the top of their lungs"),
     "loudness:quiet": (
         "quietly", "softly", "soft spoken", "softly spoken", "soft voiced", "hushed", "murmuring",
         "murmur", "murmurs", "murmured", "faintly", "barely audible",
         "under his breath", "under her breath", "under their breath", "in a low voice",
-        "in a soft voice", "in a small voice", "small voice", "low spoken"),
+        "in a soft voice", "in a small voice", "small voice", "low spoken", "in a low tone",
+        "in a lowered voice", "lowered voice"),
     "variation:monotone": (
         "monotone", "monotonous", "monotonously", "monotonic", "flatly", "droning", "drone",
         "deadpan", "expressionless", "unexpressive", "inexpressive", "emotionless", "unemotional",
@@ -228,7 +234,7 @@ UNJUDGED_WORDS: dict[str, tuple[str, ...]] = {
         "terrified", "nervous", "nervously", "anxious", "anxiously", "worried", "panicked",
         "surprised", "surprise", "astonished", "amazed", "shocked", "disgust", "disgusted",
         "contempt", "contemptuous", "emotional", "emotionally", "emotion", "tender", "tenderly",
-        "gentle", "gently", "friendly", "sympathetic", "compassionate", "loving", "affectionate",
+        "gently", "friendly", "sympathetic", "compassionate", "loving", "affectionate",
         "bored", "boredom", "tired", "weary", "sleepy", "exhausted", "proud", "shy", "timid",
         "sincere", "solemn", "somber", "sombre", "serious", "stern", "sternly", "grave", "urgent",
         "urgently", "pleading", "desperate", "hopeful", "curious", "confused", "awed", "admiring",

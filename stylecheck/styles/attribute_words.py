@@ -130,12 +130,21 @@ class _Reader:
     def resolves(self, level: int, noun: int) -> tuple[str, str] | None:
         return resolve(self.events[level].entry.data[0], self.events[noun].entry.data[0])
 
+    def across_adjective(self, level: int, noun: int) -> bool:
+        """"a low, husky voice", "a high and squeaky voice": low/high reach a voice across one
+        other adjective."""
+        gap = self.gap(level, noun)
+        others = [w for w in gap if w not in (",", "and")]
+        return (self.events[level].entry.data[0] in ("LOW", "HIGH") and self.events[noun].entry.data[0] == "voice"
+                and len(others) == 1 and len(gap) <= 3 and others[0] not in CLAUSE_BREAKS)
+
     # -- step 2: levels take nouns --------------------------------------------------------------
     def bind(self) -> None:
         n = len(self.events)
         for e in range(n - 1):  # forward: "low pitch"
             if self.kind(e) == "level" and self.kind(e + 1) == "noun" and e + 1 not in self.level_of:
-                if set(self.gap(e, e + 1)) <= _FORWARD_FILLERS and self.resolves(e, e + 1):
+                if (set(self.gap(e, e + 1)) <= _FORWARD_FILLERS or self.across_adjective(e, e + 1)) \
+                        and self.resolves(e, e + 1):
                     self.noun_of[e] = e + 1
                     self.level_of[e + 1] = (e, "forward")
         for e in range(n):  # backward: "his pitch is high", "pitch and volume are low"
