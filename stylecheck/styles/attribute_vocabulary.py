@@ -67,7 +67,7 @@ NOUNS: dict[str, tuple[str, str | None, str | None]] = {
         "volume", "volume level", "loudness", "intensity", "amplitude", "decibel", "decibels",
         "decibel level", "sound level", "sound volume", "vocal effort")},
     "energy level": ("loudness", None, None),
-    **{n: ("loudness", "loud", "quiet") for n in ("energy", "power", "vitality")},
+    **{n: ("loudness", "loud", "quiet") for n in ("energy", "power", "vitality", "vigor", "vigour")},
     **{n: ("variation", None, None) for n in ("intonation", "prosody", "pitch contour")},
     **{n: ("variation", "expressive", "monotone") for n in (
         "pitch variation", "pitch variations", "pitch variability", "variation", "variations",
@@ -160,7 +160,7 @@ LEVEL_WORDS: dict[str, tuple[str, str | None]] = {
     **{w: ("CLEAN", "noise:clean") for w in ("clean", "cleaner", "pristine", "noiseless")},
     **{w: ("GOOD", None) for w in ("good", "excellent", "superb", "perfect", "professional")},
     **{w: ("BAD", None) for w in ("bad", "poor", "terrible", "awful", "degraded", "lousy")},
-    **{w: ("VARIED", "variation:expressive") for w in ("varied", "varying", "variable")},
+    **{w: ("VARIED", "variation:expressive") for w in ("varied", "varying", "variable", "exaggerated")},
     **{w: ("FLAT", "variation:monotone") for w in ("flat", "even", "unvaried")},
     **{w: ("WIDE", None) for w in ("wide", "broad")},
     **{w: ("NARROW", None) for w in ("narrow", "restricted")},

@@ -13,8 +13,11 @@ How a prompt is read (the words are in :mod:`stylecheck.styles.attribute_vocabul
 2. A level word takes the category noun right after it, across fillers ("speaking", "talking",
    "in"): "a low pitch", "fast speaking speed", "low in pitch". Else it takes the noun before it,
    across a copula ("his pitch is high", "keeping the volume low", "her speed is the same as
-   ordinary people"), and every noun joined to that one ("his pitch and volume are low"). A level
-   that took a noun passes on to the nouns listed after it: "normal pitch, speed, and volume".
+   ordinary people", "his voice is deep and low"), and every noun joined to that one ("his pitch
+   and volume are low"); a level listed after it takes the same noun ("a pitch that is neither
+   high nor low"). A level that took a noun passes on to the nouns listed after it: "normal
+   pitch, speed, and volume". "low"/"high" reach a voice across one adjective ("a low, husky
+   voice").
    What a level word means depends on the noun: "low pitch" is low, "low volume" quiet, "low
    speed" slow, "varied pitch" expressive variation, "a quiet room" clean noise.
 3. A level word that takes no noun means what it means alone ("slow", "loud", "quiet"), or
@@ -108,6 +111,7 @@ class _Reader:
         self.events = events(self.toks)
         self.noun_of: dict[int, int] = {}  # level event -> first noun event it took
         self.level_of: dict[int, tuple[int, str]] = {}  # noun event -> (level event, how)
+        self.extra: list[tuple[int, int]] = []  # a second level on a noun: (level event, noun event)
         self.mentions: list[Mention] = []
         self.unjudged: list[Unjudged] = []
         self.warnings: list[str] = []
@@ -130,6 +134,10 @@ class _Reader:
     def resolves(self, level: int, noun: int) -> tuple[str, str] | None:
         return resolve(self.events[level].entry.data[0], self.events[noun].entry.data[0])
 
+    def event_words(self, a: int, b: int) -> set[str]:
+        """The words of events a..b-1."""
+        return {w for k in range(a, b) for w in self.words[self.events[k].start : self.events[k].end]}
+
     def across_adjective(self, level: int, noun: int) -> bool:
         """"a low, husky voice", "a high and squeaky voice": low/high reach a voice across one
         other adjective."""
@@ -150,14 +158,22 @@ class _Reader:
         for e in range(n):  # backward: "his pitch is high", "pitch and volume are low"
             if self.kind(e) != "level" or e in self.noun_of:
                 continue
-            p = e - 1
-            while p >= 0 and self.kind(p) in ("negator", "degree", "notread"):
+            p, skipped = e - 1, False
+            while p >= 0 and (self.kind(p) in ("negator", "degree", "notread") or (
+                    self.kind(p) == "level" and p not in self.noun_of and set(self.gap(p, p + 1)) <= {"and", ",", "or"})):
+                skipped |= self.kind(p) == "level"  # "his voice is deep and low": low takes the voice
                 p -= 1
+            if p >= 0 and self.kind(p) == "level" and p in self.noun_of and not skipped \
+                    and set(self.gap(p, e)) - self.event_words(p + 1, e) <= {"or", "nor", "and", ",", "but"} \
+                    and self.resolves(e, self.noun_of[p]):  # "a pitch that is neither high nor low"
+                self.noun_of[e] = self.noun_of[p]
+                self.extra.append((e, self.noun_of[p]))
+                continue
             if p < 0 or self.kind(p) != "noun" or p in self.level_of or not self.resolves(e, p):
                 continue
             between = self.words[self.events[p].end : self.events[e].start]
-            inner = {w for k in range(p + 1, e) for w in self.words[self.events[k].start : self.events[k].end]}
-            if len(between) > _MAX_BACKWARD_GAP or not set(between) <= _BACKWARD_GAP | inner:
+            allowed = _BACKWARD_GAP | self.event_words(p + 1, e) | ({"and", ","} if skipped else set())
+            if len(between) > _MAX_BACKWARD_GAP or not set(between) <= allowed:
                 continue
             self.noun_of[e] = p
             self.level_of[p] = (e, "backward")
@@ -226,19 +242,7 @@ class _Reader:
         for e, ev in enumerate(self.events):
             entry = ev.entry
             if entry.kind == "noun" and e in self.level_of:
-                lv, how = self.level_of[e]
-                cls, _alone = self.events[lv].entry.data
-                category, level = resolve(cls, entry.data[0])
-                if how == "forward":
-                    spans = [(self.span(lv)[0], self.span(e)[1])]
-                    neg = self.negated(lv)
-                else:
-                    spans = sorted([self.span(lv), self.span(e)])
-                    neg = self.negated(lv, (e, lv)) if how == "backward" else self.negated(lv)
-                quantity = cls in ("MORE", "LESS")
-                self.add(category, level, spans, lv, negated=neg,
-                         presence=entry.data[1:] if quantity or cls in ("HIGH", "LOW") else (None, None),
-                         reason=f"{how}: level word {self.words[self.events[lv].start]!r} on a {entry.data[0]} noun")
+                self.bound(*self.level_of[e], e)
             elif entry.kind == "full":
                 self.add(*entry.data, [self.span(e)], e, negated=self.negated(e), reason="names the level")
                 self.absorb(e, absorbed)
@@ -255,6 +259,8 @@ class _Reader:
                 self.unjudged.append(self._unjudged(e))
             elif entry.kind == "context":
                 self._context(e)
+        for lv, noun in self.extra:
+            self.bound(lv, "listed after another level", noun)
         for e, ev in enumerate(self.events):  # nouns with no level
             if ev.entry.kind != "noun" or e in self.level_of or e in absorbed:
                 continue
@@ -266,6 +272,19 @@ class _Reader:
             elif kind in REPORTED_KINDS and " ".join(self.words[ev.start : ev.end]) not in UNREPORTED_NOUNS:
                 self.add(category, None, [self.span(e)], e, kind="named", reason="names the category, no level")
                 self.warnings.append(f"{self.text[slice(*self.span(e))]!r} names {category} but no level was read")
+
+    def bound(self, lv: int, how: str, e: int) -> None:
+        """The mention of level event ``lv`` taken by noun event ``e``."""
+        cls, kind = self.events[lv].entry.data[0], self.events[e].entry.data[0]
+        category, level = resolve(cls, kind)
+        if how == "forward":
+            spans, neg = [(self.span(lv)[0], self.span(e)[1])], self.negated(lv)
+        else:
+            spans = sorted([self.span(lv), self.span(e)])
+            neg = self.negated(lv, (e, lv)) if how == "backward" and e < lv else self.negated(lv)
+        presence = self.events[e].entry.data[1:] if cls in ("MORE", "LESS", "HIGH", "LOW") else (None, None)
+        self.add(category, level, spans, lv, negated=neg, presence=presence,
+                 reason=f"{how}: level word {self.words[self.events[lv].start]!r} on a {kind} noun")
 
     def absorb(self, e: int, absorbed: set[int]) -> None:
         """A noun of the same category right after a word that named a level is part of that

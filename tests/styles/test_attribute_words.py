@@ -184,6 +184,12 @@ PROMPTS = [
     ("poor audio quality with static and hiss", {"noise": "noisy"}, []),
     ("A deep-pitched voice, lower-pitched than usual", {"pitch": "low"}, []),
     ("Her tone is neutral and her pitch is neutral.", {"pitch": "normal"}, ["neutral"]),
+    ("His voice is deep and low, a low, husky voice.", {"pitch": "low"}, []),
+    ("She speaks in a sing-song voice with exaggerated intonation.", {"variation": "expressive"}, []),
+    ("He spoke with vigor and a quick pace.", {"loudness": "loud", "rate": "fast"}, []),
+    ("The man's speech is marked by a low pitch, slow pace, and a gentle energy level, conveying sadness.",
+     {"pitch": "low", "rate": "slow", "loudness": "quiet"}, ["sadness"]),
+    ("Male, low pitch, slow, loud, angry.", {"pitch": "low", "rate": "slow", "loudness": "loud"}, ["angry"]),
 ]
 
 
@@ -207,6 +213,8 @@ def test_negation_excludes_on_three_levels_and_flips_on_two():
     assert read_attribute_words("not too fast").excluded == {"rate": ("fast",)}
     assert read_attribute_words("neither too fast nor too slow").levels == {"rate": "normal"}
     assert read_attribute_words("the volume is not high").excluded == {"loudness": ("loud",)}
+    assert read_attribute_words("the volume is not loud but normal").levels == {"loudness": "normal"}
+    assert read_attribute_words("a pitch that is neither high nor low").levels == {"pitch": "normal"}
     assert read_attribute_words("not noisy at all").levels == {"noise": "clean"}
     assert read_attribute_words("without any background noise").levels == {"noise": "clean"}
     assert read_attribute_words("without much expression").levels == {"variation": "monotone"}
