@@ -27,14 +27,16 @@ How a prompt is read (the words are in :mod:`stylecheck.styles.attribute_vocabul
 4. Negation (see the vocabulary module): a negator up to three words before the mention, in the
    clause, excludes the level; on the two-level noise scale it gives the other level; naming the
    absence of a quality gives its low end ("no background noise" is clean).
-5. Per category: one level read is the level; two different levels are a conflict (no level,
+5. Two levels joined by "to" or "or" are a range ("a moderate to fast pace"): only the levels
+   outside it are excluded.
+6. Per category: one level read is the level; two different levels are a conflict (no level,
    listed in ``conflicts``); excluding all levels but one gives that one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from .attribute_phrases import events, resolve, tokens
+from .attribute_reading import AttributeReading, Mention, Unjudged, mask_consumed
 from .attribute_vocabulary import (
     AUDIO_CONTEXT, CATEGORY_LEVELS, NEGATION_REACH, NOUN_KINDS, REPORTED_KINDS, UNREPORTED_NOUNS,
 )
@@ -56,51 +58,6 @@ CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "!", "?", "(", ")", "but", "and",
 _SENTENCE_BREAKS = frozenset({".", "!", "?", ";"})
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One reading: the phrase as written, its category and level, and where it stands.
-
-    ``kind`` is ``level`` (decides a level, or excludes it when ``negated``), ``open`` (names the
-    category but its middle, which a two-level scale lacks) or ``named`` (names the category
-    without a level). ``spans`` are the character ranges of its words in the prompt.
-    """
-
-    phrase: str
-    category: str
-    level: str | None
-    spans: tuple[tuple[int, int], ...]
-    kind: str = "level"
-    negated: bool = False
-    degree: str | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Unjudged:
-    """A phrase naming something stylecheck does not judge, and what that is."""
-
-    phrase: str
-    topic: str
-    span: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class AttributeReading:
-    """What a prompt asks of the measured categories."""
-
-    levels: dict[str, str] = field(default_factory=dict)
-    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    open: tuple[str, ...] = ()
-    #: category -> the phrases that disagree (the category gets no level).
-    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    matches: tuple[Mention, ...] = ()
-    unjudged: list[str] = field(default_factory=list)
-    unjudged_matches: tuple[Unjudged, ...] = ()
-    #: Character spans of every phrase read here, sorted and merged.
-    consumed: tuple[tuple[int, int], ...] = ()
-    warnings: tuple[str, ...] = ()
-
-
 class _Reader:
     """One prompt's reading; the steps of the module docstring, in order."""
 
@@ -112,6 +69,7 @@ class _Reader:
         self.noun_of: dict[int, int] = {}  # level event -> first noun event it took
         self.level_of: dict[int, tuple[int, str]] = {}  # noun event -> (level event, how)
         self.extra: list[tuple[int, int]] = []  # a second level on a noun: (level event, noun event)
+        self.ranged: set[int] = set()  # level events read as one range ("moderate to fast")
         self.mentions: list[Mention] = []
         self.unjudged: list[Unjudged] = []
         self.warnings: list[str] = []
@@ -236,17 +194,44 @@ class _Reader:
         self.mentions.append(Mention(self.phrase(spans), category, level, tuple(spans), kind, negated,
                                      self.degree(head), reason))
 
+    def ranges(self) -> None:
+        """"a moderate to fast pace", "slow or normal speed": both levels are asked for, so only
+        the levels outside the range are excluded."""
+        for a in range(len(self.events) - 1):
+            b = a + 1
+            if self.kind(a) != "level" or self.kind(b) != "level" or self.gap(a, b) not in (["to"], ["or"]):
+                continue
+            noun = self.noun_of.get(b, self.noun_of.get(a))
+            if noun is not None:
+                found = [resolve(self.events[x].entry.data[0], self.events[noun].entry.data[0]) for x in (a, b)]
+            else:
+                found = [tuple(self.events[x].entry.data[1].split(":")) if self.events[x].entry.data[1] else None
+                         for x in (a, b)]
+            if None in found or found[0][0] != found[1][0] or found[0][0] == "unjudged":
+                continue
+            category = found[0][0]
+            self.ranged.update((a, b))
+            end = self.span(noun)[1] if noun is not None and noun > b else self.span(b)[1]
+            spans = [(self.span(a)[0], end)] + ([self.span(noun)] if noun is not None and noun < a else [])
+            inside = {lv for _c, lv in found}
+            for level in CATEGORY_LEVELS[category]:
+                if level not in inside and level != "open":
+                    self.add(category, level, sorted(spans), a, negated=True,
+                             reason=f"range {' to '.join(sorted(inside))}: rules out {level}")
+
     def read(self) -> None:
         self.bind()
+        self.ranges()
         absorbed: set[int] = set()
         for e, ev in enumerate(self.events):
             entry = ev.entry
             if entry.kind == "noun" and e in self.level_of:
-                self.bound(*self.level_of[e], e)
+                if self.level_of[e][0] not in self.ranged:
+                    self.bound(*self.level_of[e], e)
             elif entry.kind == "full":
                 self.add(*entry.data, [self.span(e)], e, negated=self.negated(e), reason="names the level")
                 self.absorb(e, absorbed)
-            elif entry.kind == "level" and e not in self.noun_of and entry.data[1]:
+            elif entry.kind == "level" and e not in self.noun_of and e not in self.ranged and entry.data[1]:
                 what, _, value = entry.data[1].partition(":")
                 if what == "unjudged":
                     self.unjudged.append(Unjudged(self.text[slice(*self.span(e))], value, self.span(e)))
@@ -260,7 +245,8 @@ class _Reader:
             elif entry.kind == "context":
                 self._context(e)
         for lv, noun in self.extra:
-            self.bound(lv, "listed after another level", noun)
+            if lv not in self.ranged:
+                self.bound(lv, "listed after another level", noun)
         for e, ev in enumerate(self.events):  # nouns with no level
             if ev.entry.kind != "noun" or e in self.level_of or e in absorbed:
                 continue
@@ -365,15 +351,6 @@ def read_attribute_words(text: str) -> AttributeReading:
     reader = _Reader(text)
     reader.read()
     return reader.result()
-
-
-def mask_consumed(text: str, reading: AttributeReading) -> str:
-    """``text`` with the consumed phrases blanked out (same length, so offsets still hold), for
-    the learned-category parser to read what is left."""
-    chars = list(text)
-    for s, e in reading.consumed:
-        chars[s:e] = " " * (e - s)
-    return "".join(chars)
 
 
 __all__ = ["AttributeReading", "CLAUSE_BREAKS", "Mention", "Unjudged", "mask_consumed", "read_attribute_words"]

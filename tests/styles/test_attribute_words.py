@@ -225,6 +225,12 @@ def test_negation_excludes_on_three_levels_and_flips_on_two():
     assert read_attribute_words("her speed is no different from ordinary people").levels == {"rate": "normal"}
 
 
+def test_a_range_of_levels_rules_out_only_the_rest():
+    assert read_attribute_words("at a moderate to fast pace").excluded == {"rate": ("slow",)}
+    reading = read_attribute_words("the speed is slow to moderate, normal or loud volume")
+    assert reading.levels == {} and reading.excluded == {"rate": ("fast",), "loudness": ("quiet",)}
+
+
 def test_disagreeing_words_are_a_conflict_not_a_guess():
     reading = read_attribute_words("speaks slowly and fast")
     assert "rate" not in reading.levels and set(reading.conflicts) == {"rate"}
