@@ -35,17 +35,25 @@ class Unjudged:
 
 @dataclass(frozen=True)
 class AttributeReading:
-    """What a prompt asks of the measured categories."""
+    """What a prompt asks of the measured categories (pitch, variation, rate, loudness, noise)."""
 
+    #: category -> the one level asked for, only for categories the prompt decides.
     levels: dict[str, str] = field(default_factory=dict)
+    #: category -> levels the prompt rules out ("not too fast": rate ("fast",)). A category can
+    #: be here without a level: any level but these passes.
     excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: categories named at a level their scale lacks ("moderate ambient sound": noise).
     open: tuple[str, ...] = ()
     #: category -> the phrases that disagree (the category gets no level).
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: every phrase read for a category, in text order.
     matches: tuple[Mention, ...] = ()
+    #: phrases naming what stylecheck does not judge (emotion, accent, whisper, ...), each once.
     unjudged: list[str] = field(default_factory=list)
+    #: the same with topic and span, every occurrence.
     unjudged_matches: tuple[Unjudged, ...] = ()
-    #: Character spans of every phrase read here, sorted and merged.
+    #: character spans of every phrase read here (matches and unjudged), sorted and merged: the
+    #: learned-category parser must not read these again (see :func:`mask_consumed`).
     consumed: tuple[tuple[int, int], ...] = ()
     warnings: tuple[str, ...] = ()
 

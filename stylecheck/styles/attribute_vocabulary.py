@@ -182,9 +182,9 @@ FULL_WORDS: dict[str, tuple[str, ...]] = {
         "rattles off", "breakneck", "rapid fire", "fast articulation", "quick articulation", "rapid articulation"),
     "rate:slow": (
         "slowly", "unhurriedly", "deliberately", "drawn out", "drawling", "drawl",
-        "sluggishly", "slowed down", "slow articulation"),
+        "sluggishly", "slowed down", "slow articulation", "snail pace"),
     "loudness:loud": (
-        "loudly", "shouting", "shout", "shouts", "shouted", "yelling", "yell", "yells", "yelled",
+        "loudly", "shouting", "shout", "shouts", "shouted", "shouty", "yelling", "yell", "yells", "yelled",
         "screaming", "scream", "screams", "screamed", "bellowing", "bellow", "bellows", "bellowed",
         "booming", "energetic", "energetically", "forceful", "forcefully", "powerful", "powerfully",
         "in a raised voice", "raised voice", "big voice", "raising his voice", "raising her voice",

@@ -339,7 +339,7 @@ class _Reader:
                 merged.append((s, e))
         mentions = sorted(self.mentions, key=lambda m: (m.spans[0][0], m.spans[-1][1]))
         return AttributeReading(levels, excluded, tuple(opened), conflicts, tuple(mentions),
-                                [u.phrase for u in sorted(self.unjudged, key=lambda u: u.span)],
+                                list(dict.fromkeys(u.phrase for u in sorted(self.unjudged, key=lambda u: u.span))),
                                 tuple(sorted(self.unjudged, key=lambda u: u.span)), tuple(merged),
                                 tuple(dict.fromkeys(self.warnings)))
 
