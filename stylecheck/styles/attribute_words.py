@@ -34,7 +34,6 @@ How a prompt is read (the words are in :mod:`stylecheck.styles.attribute_vocabul
 """
 from __future__ import annotations
 
-
 from .attribute_phrases import events, resolve, tokens
 from .attribute_reading import AttributeReading, Mention, Unjudged, mask_consumed
 from .attribute_vocabulary import (
