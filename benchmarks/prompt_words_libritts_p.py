@@ -25,10 +25,7 @@ sys.path.insert(0, str(ROOT))
 from stylecheck.io import write_text  # noqa: E402
 from stylecheck.styles.attribute_words import mask_consumed, read_attribute_words  # noqa: E402
 
-try:  # the learned-category parser, wherever the package layout has it
-    from stylecheck.styles.prompts import parse_style_prompt  # noqa: E402
-except ImportError:
-    from stylecheck.prompts import parse_style_prompt  # noqa: E402
+from stylecheck.styles.prompts import parse_style_prompt  # noqa: E402
 
 ATTRIBUTES = {"pitch": ("p", {"low": "low", "normal": "normal", "high": "high"}),
               "rate": ("s", {"slow": "slow", "normal": "normal", "fast": "fast"}),

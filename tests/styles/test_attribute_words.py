@@ -15,10 +15,9 @@ from stylecheck.styles.attribute_phrases import phrase_table
 from stylecheck.styles.attribute_vocabulary import CATEGORY_LEVELS, UNJUDGED_WORDS, vocabulary_table
 from stylecheck.styles.attribute_words import mask_consumed, read_attribute_words
 
-try:  # the learned-category parser, wherever the package layout has it
-    from stylecheck.styles.prompts import LABEL_WORDS, parse_style_prompt, tokenize
-except ImportError:
-    from stylecheck.prompts import LABEL_WORDS, parse_style_prompt, tokenize
+from stylecheck.styles.prompts import parse_style_prompt
+from stylecheck.styles.text import tokenize
+from stylecheck.styles.vocabulary import LABEL_WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
