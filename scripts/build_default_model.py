@@ -34,23 +34,18 @@ from stylecheck.styles.reliability import reliability_from_test_metrics  # noqa:
 from stylecheck.markdown import markdown_table  # noqa: E402
 from stylecheck.training import FeatureCache  # noqa: E402
 from stylecheck.training.calibration import calibrate_model, expected_calibration_error  # noqa: E402
-from stylecheck.styles.decision import per_label_decisions
+from stylecheck.styles.decision import per_label_decisions  # noqa: E402
+from stylecheck.analysis.metrics import reliability_bins  # noqa: E402
 
 
 def reliability_diagrams(probs_before, probs_after, targets, labels, path: Path, n_bins: int = 10) -> Path:
     fig, axes = plt.subplots(2, 4, figsize=(13, 6.5), sharex=True, sharey=True)
-    edges = np.linspace(0, 1, n_bins + 1)
     for j, (ax, lab) in enumerate(zip(axes.ravel(), labels)):
         known = ~np.isnan(targets[:, j])
         y = targets[known, j]
         for probs, name, style in ((probs_before, "before", "o--"), (probs_after, "after", "s-")):
             p = probs[known, j]
-            xs, ys = [], []
-            for b in range(n_bins):
-                sel = (p >= edges[b]) & ((p < edges[b + 1]) if b < n_bins - 1 else (p <= 1))
-                if sel.sum() > 0:
-                    xs.append(p[sel].mean())
-                    ys.append(y[sel].mean())
+            xs, ys, _ = reliability_bins(p, y, n_bins)
             ece = expected_calibration_error(p, y, n_bins)
             ax.plot(xs, ys, style, label=f"{name} (ECE {ece:.3f})", ms=4)
         ax.plot([0, 1], [0, 1], color="grey", lw=0.8)

@@ -38,6 +38,7 @@ from stylecheck.styles.decision import pair_probabilities  # noqa: E402
 from stylecheck.markdown import markdown_table  # noqa: E402
 from stylecheck.training.calibration import expected_calibration_error  # noqa: E402
 from stylecheck.training.linear import category_targets, fit_with_validation  # noqa: E402
+from stylecheck.analysis.metrics import reliability_bins  # noqa: E402
 
 BASELINES = ("corpus only (baseline)", "GE2E probe, per label at 0.5", "GE2E probe, one answer")
 SETTINGS = ("LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech", "LOCO pooled", "CV", "within LibriSpeech", "within VCTK")
@@ -70,12 +71,7 @@ def reliability_diagrams(probs: np.ndarray, data, path: Path, n_bins: int = 10) 
         known = (yc[cat] >= 0) & np.isfinite(pair[:, ls.index(labels[1])])
         p = pair[known, ls.index(labels[1])]
         y = (yc[cat][known] == 1).astype(float)
-        edges = np.linspace(0, 1, n_bins + 1)
-        xs, ys, ns = [], [], []
-        for b in range(n_bins):
-            sel = (p >= edges[b]) & ((p < edges[b + 1]) if b < n_bins - 1 else (p <= 1))
-            if sel.any():
-                xs.append(p[sel].mean()), ys.append(y[sel].mean()), ns.append(sel.sum())
+        xs, ys, ns = reliability_bins(p, y, n_bins)
         eces[cat] = expected_calibration_error(p, y, n_bins)
         ax.plot([0, 1], [0, 1], color="grey", lw=0.8)
         ax.scatter(xs, ys, s=[10 + 2 * n for n in ns])

@@ -52,3 +52,17 @@ def f1_table(targets: np.ndarray, decisions: np.ndarray, labels: Sequence[str], 
                  "n_known": int((~np.isnan(targets)).sum()), "n_pos": int((targets == 1).sum()),
                  "n_pos_speakers": np.nan})
     return pd.DataFrame(rows)
+
+
+def reliability_bins(probs: np.ndarray, outcomes: np.ndarray, n_bins: int = 10) -> tuple[list[float], list[float], list[int]]:
+    """The points of a reliability diagram: for each of ``n_bins`` equal-width probability bins
+    that holds any prediction, the mean predicted probability, the observed frequency of the
+    outcome and the number of predictions (the last bin includes 1.0)."""
+    probs, outcomes = np.asarray(probs, dtype=float), np.asarray(outcomes, dtype=float)
+    edges = np.linspace(0, 1, n_bins + 1)
+    xs, ys, ns = [], [], []
+    for b in range(n_bins):
+        sel = (probs >= edges[b]) & ((probs < edges[b + 1]) if b < n_bins - 1 else (probs <= 1))
+        if sel.any():
+            xs.append(float(probs[sel].mean())), ys.append(float(outcomes[sel].mean())), ns.append(int(sel.sum()))
+    return xs, ys, ns

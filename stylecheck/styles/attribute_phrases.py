@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..errors import InvalidValueError
 from .attribute_vocabulary import (
     CONTEXT_CLEAN_WORDS, DEGREE_WORDS, FULL_WORDS, LEVEL_CLASSES, LEVEL_WORDS, NEGATORS, NOT_READ,
     NOUN_KINDS, NOUNS, OPEN_PHRASES, UNJUDGED_WORDS,
@@ -78,7 +79,7 @@ def phrase_table() -> tuple[dict[tuple[str, ...], Entry], int]:
     def add(phrase: str, entry: Entry) -> None:
         key = _key(phrase)
         if key in table and table[key] != entry:
-            raise ValueError(f"prompt phrase {phrase!r} has two meanings: {table[key]} and {entry}")
+            raise InvalidValueError(f"prompt phrase {phrase!r} has two meanings: {table[key]} and {entry}")
         table[key] = entry
 
     for phrase, (cls, alone) in LEVEL_WORDS.items():

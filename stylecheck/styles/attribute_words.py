@@ -34,6 +34,7 @@ How a prompt is read (the words are in :mod:`stylecheck.styles.attribute_vocabul
 """
 from __future__ import annotations
 
+from ..errors import WrongTypeError
 from .attribute_phrases import events, resolve, tokens
 from .attribute_reading import AttributeReading, Mention, Unjudged, mask_consumed
 from .attribute_vocabulary import (
@@ -346,7 +347,7 @@ class _Reader:
 def read_attribute_words(text: str) -> AttributeReading:
     """Read a prompt's words for the measured categories (see the module docstring)."""
     if not isinstance(text, str):
-        raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
+        raise WrongTypeError(f"a prompt must be a str, not {type(text).__name__}")
     reader = _Reader(text)
     reader.read()
     return reader.result()

@@ -82,3 +82,11 @@ def test_clustered_interval_keeps_its_coverage_when_speakers_repeat():
         lo, hi = wilson_interval(y.mean(), len(y))
         naive += lo <= mean <= hi
     assert covered / 300 >= 0.9 > naive / 300
+
+
+def test_reliability_bins_average_each_bin():
+    from stylecheck.analysis.metrics import reliability_bins
+
+    xs, ys, ns = reliability_bins([0.05, 0.15, 0.95, 1.0], [0, 1, 1, 1], n_bins=10)
+    assert ns == [1, 1, 2] and ys == [0.0, 1.0, 1.0]
+    assert xs[0] == 0.05 and abs(xs[2] - 0.975) < 1e-12  # 1.0 falls in the last bin
