@@ -29,14 +29,16 @@ class Judge(Protocol):
     def score_columns(self, records: Sequence[Mapping | None]) -> dict[str, np.ndarray]:
         """The per-file score columns this judge adds (``p_<Label>``, measured values, ...)."""
 
-    def verdicts(self, records: Sequence[Mapping | None]) -> dict[str, list[str]]:
-        """Per category it owns, one answer per file: a level, ``uncertain`` or ``""``."""
+    def verdicts(self, records: Sequence[Mapping | None]) -> dict[str, list[str | None]]:
+        """Per category it owns, one answer per file: a level, ``uncertain``, ``""`` (judged,
+        but no level applies: a v1 model where no label passed its threshold) or None (the
+        file could not be judged in this category)."""
 
 
 class ModelJudge:
     """The style classifier: a probability per label from the model, one answer per category by
     the model's decision rule (:func:`stylecheck.styles.decision.decide_categories`). A record
-    without probabilities (a file that failed or had no speech) gets NaN and no answer."""
+    without probabilities (a file that failed or had no speech) gets NaN and is not judged."""
 
     def __init__(self, model):
         self.model = model
@@ -53,5 +55,8 @@ class ModelJudge:
         probs = self.probabilities(records)
         return {probability_column(lab): probs[:, j] for j, lab in enumerate(self.model.labels)}
 
-    def verdicts(self, records: Sequence[Mapping | None]) -> dict[str, list[str]]:
-        return decide_categories(self.probabilities(records), self.model.config)
+    def verdicts(self, records: Sequence[Mapping | None]) -> dict[str, list[str | None]]:
+        probs = self.probabilities(records)
+        judged = np.isfinite(probs).all(axis=1)
+        answers = decide_categories(probs, self.model.config)
+        return {cat: [a if ok else None for a, ok in zip(rows, judged)] for cat, rows in answers.items()}

@@ -66,9 +66,10 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
             expected = out[f"expected_{cat}"].fillna("").astype(str) if f"expected_{cat}" in out else \
                 pd.Series([""] * len(out), index=out.index)
             out[f"expected_{cat}"] = expected
-            out[f"predicted_{cat}"] = answers[cat]
-            # No match without an expectation, or when the judge could not judge the file.
-            out[f"match_{cat}"] = ["" if (not e or not pr) else ("true" if pr == e else "false")
+            out[f"predicted_{cat}"] = ["" if a is None else a for a in answers[cat]]
+            # No match without an expectation, or when the judge could not judge the file; a
+            # judged file without a level (or uncertain) does not match.
+            out[f"match_{cat}"] = ["" if (not e or pr is None) else ("true" if pr == e else "false")
                                    for e, pr in zip(expected, answers[cat])]
             categories.append(cat)
     # One label per category at most: ``predicted`` is made from the per-category verdicts (an
