@@ -150,7 +150,7 @@ def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, compariso
         parts.append(f"No comparison: {reason}.\n")
     else:
         parts.append(f"Files paired by {comparison.attrs.get('pairing', 'item')} (files listed in STYLES.csv "
-                     "only). Difference A - B with Newcombe's paired score interval; McNemar's exact test "
+                     "only). Difference A - B with Tango's paired score interval; McNemar's exact test "
                      "on the discordant pairs; significant when p < 0.05.\n")
         parts.append(markdown_table(comparison_display(comparison)))
     parts.append("\n## Precision, recall and F1 per label\n")
