@@ -228,7 +228,8 @@ def _labelled_levels(frame: pd.DataFrame, agree: pd.DataFrame, labels: list[str]
     parts = []
     for lab in labels:
         known = pd.to_numeric(frame[lab], errors="coerce").notna() & agree[lab].notna()
-        parts.append(pd.DataFrame({"n_annotators": n_ann[known].to_numpy(), "agreement": agree.loc[known, lab].to_numpy()}))
+        parts.append(pd.DataFrame({"n_annotators": n_ann[known].to_numpy(),
+                                   "agreement": agree.loc[known, lab].to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["n_annotators", "agreement"])
 
 
@@ -270,9 +271,10 @@ def choose_split(frame: pd.DataFrame, agree: pd.DataFrame, labels: list[str],
         k = list(counts)[int(np.argmin(np.abs(2 * below - len(levels))))]
         k_row[n_ann == n] = k
         parts.append(f"<= {k} of {n}")
-        notes.append(f"Files rated by {n} annotators: floor({n}/2) = {paper} would leave the "
-                     f"{'low' if (levels > paper).all() else 'high'} bucket empty (labelled files by agreement: "
-                     f"{shown}), so the split is at {k}, the level that divides them most evenly "
+        empty = "low" if (levels > paper).all() else "high"
+        notes.append(f"Files rated by {n} annotators: floor({n}/2) = {paper} would leave the {empty} bucket "
+                     f"empty (labelled file-label pairs by agreement: {shown}), so the split is at {k}, "
+                     f"the level that divides them most evenly "
                      f"(--split-at sets another).")
     rule = "low: " + "; ".join(parts) + " agreeing annotators, high: more"
     return k_row, rule, notes

@@ -71,6 +71,72 @@ def test_one_speaker_has_no_interval_and_a_missing_emotion_no_contrast():
     assert diff.iloc[0]["n_speakers"] == 1 and diff.iloc[0]["difference"] == pytest.approx(1.0)
 
 
+def sexed_example() -> pd.DataFrame:
+    """Two female and two male speakers, one happy and one sad file each, as (P(Dark), P(Bright)).
+    Bright - Dark, happy minus sad: F1 .8 - .6 = .2, F2 1 - .8 = .2, M1 .2 - -.6 = .8,
+    M2 .4 - -.8 = 1.2: the pooled gap (.6) hides a small female gap (.2) and a large male one (1.0)."""
+    rows = [("F1", "female", "happy", .1, .9), ("F1", "female", "sad", .2, .8),
+            ("F2", "female", "happy", .0, 1.), ("F2", "female", "sad", .1, .9),
+            ("M1", "male", "happy", .4, .6), ("M1", "male", "sad", .8, .2),
+            ("M2", "male", "happy", .3, .7), ("M2", "male", "sad", .9, .1)]
+    frame = pd.DataFrame(rows, columns=["speaker", "sex", "emotion", "p_dark", "p_bright"])
+    frame.insert(0, "corpus", "X")
+    return frame
+
+
+def test_rows_and_gap_within_each_sex_by_hand():
+    # Issue 21 item 13: the probe reported pooled rows only.
+    summary, speakers, diff = summarize_probe(sexed_example(), n_resamples=1000)
+    assert list(summary["sex"]) == ["all", "female", "male"] * 2
+    s = summary.set_index(["emotion", "sex"])
+    assert (s.loc[("happy", "female"), "n_files"], s.loc[("happy", "female"), "n_speakers"]) == (2, 2)
+    assert s.loc[("happy", "female"), "p_bright"] == pytest.approx(0.95)
+    assert s.loc[("happy", "male"), "p_bright"] == pytest.approx(0.65)
+    assert s.loc[("sad", "all"), "p_bright"] == pytest.approx(0.5)
+    # Resampling two male speakers: means of {.2, .4}, {.2, .4}... P(Bright) happy in {.6, .65, .7}.
+    assert (s.loc[("happy", "male"), "p_bright_lo"], s.loc[("happy", "male"), "p_bright_hi"]) == (
+        pytest.approx(0.6), pytest.approx(0.7))
+    assert len(speakers) == 8 and set(speakers["sex"]) == {"female", "male"}
+    d = diff.set_index("sex")
+    assert list(diff.columns[:3]) == ["corpus", "sex", "contrast"]
+    assert d.loc["all", "difference"] == pytest.approx(0.6)
+    assert d.loc["female", "difference"] == pytest.approx(0.2)
+    assert d.loc["male", "difference"] == pytest.approx(1.0)
+    # Two male speakers with gaps .8 and 1.2: resampled means .8, 1.0, 1.2 -> [.8, 1.2].
+    assert (d.loc["male", "difference_lo"], d.loc["male", "difference_hi"]) == (pytest.approx(0.8), pytest.approx(1.2))
+    assert d.loc["female", "difference_lo"] == pytest.approx(0.2, abs=1e-9)
+    assert (d["n_speakers"] == [4, 2, 2]).all()
+
+
+def test_single_speaker_of_a_sex_has_no_interval():
+    frame = sexed_example()
+    frame = frame[frame["speaker"] != "F2"]
+    summary, _, diff = summarize_probe(frame, n_resamples=200)
+    female = diff.set_index("sex").loc["female"]
+    assert female["n_speakers"] == 1 and female["difference"] == pytest.approx(0.2)
+    assert np.isnan(female["difference_lo"]) and np.isnan(female["p_value"])
+    assert np.isnan(summary.set_index(["emotion", "sex"]).loc[("happy", "female"), "p_bright_lo"])
+
+
+def test_probe_markdown_and_plot_show_sex(tmp_path):
+    from stylecheck.experiments.emotion_probe import ProbeResult, plot_probe, probe_markdown
+
+    frame = sexed_example()
+    summary, speakers, diff = summarize_probe(frame, n_resamples=1000)
+    inventory = pd.DataFrame([{"corpus_folder": "x", "path": "x", "files": 8, "not_following_naming": 0,
+                               "selected": 8, "note": ""}])
+    result = ProbeResult(summary, speakers, frame.assign(status="ok", error="", path="x.wav"), diff, inventory,
+                         {}, "tiny")
+    md = probe_markdown(result, n_resamples=1000)
+    assert "## Happy vs sad within sex" in md and "| X | male | 2 |" in md
+    # Every bootstrap resample of these speakers is above 0: p < 2/1000, never "0.000".
+    assert md.count("| < 0.002 |") == 3 and "0.000 |\n" not in md
+    fig = plot_probe(summary, differences=diff)
+    assert len(fig.axes) == 3
+    assert [t.get_text() for t in fig.axes[2].get_xticklabels()] == ["all\n(4 spk)", "female\n(2 spk)",
+                                                                     "male\n(2 spk)"]
+
+
 def test_corpora_follow_the_papers_order():
     rows = [(c, s, e, .5, .5) for c in ("EmoDB", "RAVDESS", "ESD-Chinese", "ESD-English")
             for s in ("1", "2") for e in ("happy", "sad")]
@@ -124,8 +190,16 @@ def corpora(tmp_path_factory) -> dict[str, Path]:
 def test_probe_on_generated_corpora(corpora, tiny_model_dir, tmp_path):
     out = tmp_path / "probe"
     result = probe_emotion_corpora(corpora, str(tiny_model_dir), out, n_resamples=200, batch_size=4)
-    assert {p.name for p in out.iterdir()} == {"probe.csv", "probe_speakers.csv", "probe_files.csv", "probe.md", "probe.png"}
-    summary = pd.read_csv(out / "probe.csv")
+    assert {p.name for p in out.iterdir()} == {"probe.csv", "probe_speakers.csv", "probe_contrast.csv",
+                                               "probe_files.csv", "probe.md", "probe.png"}
+    every_sex = pd.read_csv(out / "probe.csv")
+    # Sexes from the corpora's speaker lists: ESD 0011/0012 male, 0001 female; RAVDESS actor 1
+    # male, 2 female; EmoDB 03 male, 08 female.
+    got = {(r.corpus, r.emotion, r.sex): r.n_speakers for r in every_sex[every_sex["sex"] != "all"].itertuples()}
+    assert got == {("ESD-English", "happy", "male"): 2, ("ESD-English", "sad", "male"): 2,
+                   ("ESD-Chinese", "happy", "female"): 1, ("ESD-Chinese", "sad", "female"): 1,
+                   **{(c, e, sx): 1 for c in ("RAVDESS", "EmoDB") for e in ("happy", "sad") for sx in ("female", "male")}}
+    summary = every_sex[every_sex["sex"] == "all"]
     expected = {("ESD-English", "happy"): (4, 2), ("ESD-English", "sad"): (4, 2),
                 ("ESD-Chinese", "happy"): (2, 1), ("ESD-Chinese", "sad"): (2, 1),
                 ("RAVDESS", "happy"): (2, 2), ("RAVDESS", "sad"): (2, 2),  # strong intensity only
@@ -156,7 +230,11 @@ def test_probe_on_generated_corpora(corpora, tiny_model_dir, tmp_path):
     assert "take2.wav" in report and "strong intensity only" in report and "1 song files left out" in report
     assert result.model_name in report and "## Happy vs sad" in report
     assert (out / "probe.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(result.differences) == 4 and result.differences["n_speakers"].tolist() == [2, 1, 2, 2]
+    pooled = result.differences[result.differences["sex"] == "all"]
+    assert pooled["n_speakers"].tolist() == [2, 1, 2, 2]
+    contrast = pd.read_csv(out / "probe_contrast.csv")
+    assert len(contrast) == 10 and list(contrast["sex"][:2]) == ["all", "male"]
+    assert "## Happy vs sad within sex" in report
 
 
 def test_ravdess_all_intensities(corpora):
@@ -195,12 +273,14 @@ def test_cli_probe(corpora, tiny_model_dir, tmp_path):
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert "RAVDESS" in res.output and "1 unreadable files" in res.output
-    assert len(pd.read_csv(out / "probe.csv")) == 4
+    assert len(pd.read_csv(out / "probe.csv")) == 2 * 2 * 3  # corpora x emotions x (all, female, male)
+    assert "RAVDESS      happy - sad male" in res.output
     res = runner.invoke(app, args)  # refuses to overwrite without --force
     assert res.exit_code == 2 and "--force" in res.output
     res = runner.invoke(app, args + ["--force", "--ravdess-intensity", "all"])
     assert res.exit_code == 0, res.output
-    assert pd.read_csv(out / "probe.csv").set_index(["corpus", "emotion"]).loc[("RAVDESS", "happy"), "n_files"] == 4
+    assert pd.read_csv(out / "probe.csv").set_index(["corpus", "emotion", "sex"]).loc[
+        ("RAVDESS", "happy", "all"), "n_files"] == 4
 
 
 def test_cli_errors(corpora, tiny_model_dir, tmp_path, monkeypatch):
@@ -225,9 +305,9 @@ def test_probe_on_real_ravdess_and_emodb(tiny_model_dir, tmp_path):
     corpora = {"ravdess": real_data("ravdess"), "emodb": real_data("emodb")}
     result = probe_emotion_corpora(corpora, str(tiny_model_dir), tmp_path, n_resamples=200)
     summary = pd.read_csv(tmp_path / "probe.csv")
-    assert len(summary) == 4
-    assert {(r.corpus, r.emotion) for r in summary.itertuples()} == {
-        (c, e) for c in ("RAVDESS", "EmoDB") for e in ("happy", "sad")}
-    assert summary.set_index(["corpus", "emotion"]).loc[("RAVDESS", "happy"), "n_files"] == 8
+    assert len(summary) == 12
+    assert {(r.corpus, r.emotion, r.sex) for r in summary.itertuples()} == {
+        (c, e, sx) for c in ("RAVDESS", "EmoDB") for e in ("happy", "sad") for sx in ("all", "female", "male")}
+    assert summary.set_index(["corpus", "emotion", "sex"]).loc[("RAVDESS", "happy", "all"), "n_files"] == 8
     assert (tmp_path / "probe.png").stat().st_size > 0
     assert result.unreadable.empty
