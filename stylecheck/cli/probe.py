@@ -56,7 +56,8 @@ def emotion_corpora(
     for row in result.differences.itertuples(index=False):
         console.print(f"{row.corpus:12s} {row.contrast} {row.sex:6s} speakers={row.n_speakers:<3d} gap in "
                       f"P(Bright) - P(Dark): {Interval(row.difference, row.difference_lo, row.difference_hi).fmt()}"
-                      f" p {format_p_value(row.p_value, resolution=2 / DEFAULT_RESAMPLES)}",
+                      + (f" p {format_p_value(row.p_value, resolution=2 / DEFAULT_RESAMPLES)}"
+                         if row.n_speakers > 1 else " (one speaker: no interval)"),
                       highlight=False, soft_wrap=True)
     n_bad = len(result.unreadable)
     if n_bad:

@@ -85,7 +85,13 @@ def prob_column(label: str) -> str:
 
 
 def model_description(model: StyleModel) -> str:
+    from ..pretrained import bundled_model_path
+
     cfg = model.config
+    bundled = bundled_model_path(cfg.name)
+    # A bundled model is named as such: its folder is wherever this machine installed the package.
+    if model.path is not None and bundled is not None and Path(model.path).resolve() == bundled.resolve():
+        return f"{cfg.name} v{cfg.version} (bundled)"
     where = f" ({model.path})" if model.path is not None else ""
     return f"{cfg.name} v{cfg.version}{where}"
 

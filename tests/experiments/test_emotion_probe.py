@@ -311,3 +311,12 @@ def test_probe_on_real_ravdess_and_emodb(tiny_model_dir, tmp_path):
     assert summary.set_index(["corpus", "emotion", "sex"]).loc[("RAVDESS", "happy", "all"), "n_files"] == 8
     assert (tmp_path / "probe.png").stat().st_size > 0
     assert result.unreadable.empty
+
+
+def test_bundled_model_is_named_not_located(tiny_model_dir):
+    # The report and the plot title name a bundled model as such, not by this machine's folder.
+    from stylecheck.models.style_model import load_model
+    from stylecheck.experiments.emotion_probe import model_description
+
+    assert model_description(load_model("stylecheck-ge2e-v1")) == "stylecheck-ge2e-v1 v1.0 (bundled)"
+    assert str(tiny_model_dir) in model_description(load_model(str(tiny_model_dir)))
