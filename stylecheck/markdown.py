@@ -26,6 +26,26 @@ def format_cell(value, floatfmt: str = ".3f") -> str:
     return str(value)
 
 
+def format_p_value(p, resolution: float = 0.0, digits: int = 3) -> str:
+    """Text of a p-value: ``0.037``, or ``< 0.001`` below what ``digits`` decimals show (never
+    ``0.000``), empty when missing.
+
+    ``resolution`` is the smallest p the method can tell from 0: a bootstrap p-value from B
+    resamples is 0 whenever no resample crosses 0, which says only p < 2/B, so it prints as
+    ``< 0.002`` for B = 1000. Every p-value the package writes goes through here."""
+    if p is None or p is pd.NA:
+        return ""
+    p = float(p)
+    if math.isnan(p):
+        return ""
+    # The bound is rounded up to the digits shown, so "< bound" never claims more than is known.
+    scale = 10.0 ** digits
+    floor = max(1.0, math.ceil(float(resolution) * scale - 1e-9)) / scale
+    if p < floor:
+        return f"< {floor:.{digits}f}"
+    return f"{min(p, 1.0):.{digits}f}"
+
+
 def _escape_markdown(text: str) -> str:
     # A pipe would end the cell and a newline the row; backslash-escape the pipe, flatten lines.
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")

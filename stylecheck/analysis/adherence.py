@@ -23,8 +23,8 @@ Counting rules shared by all tables:
   matches.
 * Intervals are 95% score intervals that never collapse to a point on a finite sample:
   Wilson's for independent files and, when speakers are known, Wilson's on the effective
-  number of files given the speaker clustering; Newcombe's paired score interval for
-  differences between systems (see :mod:`stylecheck.analysis.intervals`).
+  number of files given the speaker clustering; Tango's score interval for paired
+  proportions for differences between systems (see :mod:`stylecheck.analysis.intervals`).
 """
 from __future__ import annotations
 

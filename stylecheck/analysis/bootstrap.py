@@ -18,6 +18,8 @@ class Interval:
     value: float
     lo: float
     hi: float
+    #: Why there is no value or no interval (empty when both are there).
+    reason: str = ""
 
     def fmt(self, digits: int = 3) -> str:
         if np.isnan(self.value):

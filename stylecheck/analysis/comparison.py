@@ -35,8 +35,9 @@ def compare_systems(scores: pd.DataFrame, label_set: LabelSet, count_failed: boo
     Reported:
 
     * ``adherence_a`` / ``adherence_b`` on those pairs, and ``difference = a - b`` with
-      Newcombe's paired score interval (effective sizes from the speakers of both files when
-      speakers are known; see :mod:`stylecheck.analysis.intervals`);
+      Tango's score interval for paired proportions (on the effective number of pairs given
+      the speakers of both files when speakers are known; see
+      :mod:`stylecheck.analysis.intervals`);
     * McNemar's exact test: under "no difference" each discordant pair (one system matched,
       the other not) is equally likely to go either way, so ``n_a_only`` is Binomial(
       ``n_a_only + n_b_only``, 1/2); ``mcnemar_p`` is the two-sided exact binomial p-value

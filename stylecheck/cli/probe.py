@@ -26,7 +26,8 @@ def emotion_corpora(
     model: Optional[str] = typer.Option(None, "--model", help="Model folder or hub id; default: the bundled model."),
     ravdess_intensity: RavdessIntensity = typer.Option(
         RavdessIntensity.strong, "--ravdess-intensity", help="RAVDESS files to use: strong intensity only (as the paper) or all."),
-    out: Path = typer.Option(..., "--out", help="Folder for probe.csv, probe_speakers.csv, probe_files.csv, probe.md, probe.png."),
+    out: Path = typer.Option(..., "--out", help="Folder for probe.csv, probe_speakers.csv, probe_contrast.csv, "
+                             "probe_files.csv, probe.md, probe.png."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing, non-empty output folder."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Files per model call."),
     device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:N or auto."),
@@ -34,7 +35,9 @@ def emotion_corpora(
     """Detection of Dark and Bright in happy and sad speech of ESD, RAVDESS and EmoDB (Figure 4)."""
     from rich.progress import Progress
 
+    from ..analysis.bootstrap import DEFAULT_RESAMPLES, Interval
     from ..experiments.emotion_probe import probe_emotion_corpora
+    from ..markdown import format_p_value
 
     corpora = {name: folder for name, folder in (("esd", esd), ("ravdess", ravdess), ("emodb", emodb)) if folder}
     if not corpora:
@@ -47,8 +50,15 @@ def emotion_corpora(
             device=device, progress=lambda done, total: bar.update(task, completed=done, total=total))
     s = result.summary
     for row in s.itertuples(index=False):
-        console.print(f"{row.corpus:12s} {row.emotion:6s} files={row.n_files:<5d} speakers={row.n_speakers:<3d} "
-                      f"P(Dark)={row.p_dark:.3f} P(Bright)={row.p_bright:.3f}", highlight=False, soft_wrap=True)
+        console.print(f"{row.corpus:12s} {row.emotion:6s} {row.sex:6s} files={row.n_files:<5d} "
+                      f"speakers={row.n_speakers:<3d} P(Dark)={row.p_dark:.3f} P(Bright)={row.p_bright:.3f}",
+                      highlight=False, soft_wrap=True)
+    for row in result.differences.itertuples(index=False):
+        console.print(f"{row.corpus:12s} {row.contrast} {row.sex:6s} speakers={row.n_speakers:<3d} gap in "
+                      f"P(Bright) - P(Dark): {Interval(row.difference, row.difference_lo, row.difference_hi).fmt()}"
+                      + (f" p {format_p_value(row.p_value, resolution=2 / DEFAULT_RESAMPLES)}"
+                         if row.n_speakers > 1 else " (one speaker: no interval)"),
+                      highlight=False, soft_wrap=True)
     n_bad = len(result.unreadable)
     if n_bad:
         console.print(f"[yellow]{n_bad} unreadable files[/] (listed in probe.md and probe_files.csv)", soft_wrap=True)

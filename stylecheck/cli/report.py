@@ -20,7 +20,9 @@ def agreement(
                                   exists=True, dir_okay=False),
     out: Path = typer.Option(..., "--out", help="Output folder."),
     split_at: Optional[int] = typer.Option(None, "--split-at", help="Low bucket: agreement <= K (default "
-                                           "floor(n_annotators/2); the paper: 4 of 8)."),
+                                           "floor(n_annotators/2) as the paper's 4 of 8 when both buckets get "
+                                           "files, else the level that splits the files most evenly, e.g. 2 "
+                                           "of 3)."),
     resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples (0: no intervals)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing outputs."),
 ) -> None:

@@ -3,6 +3,10 @@
 For each label, test files are split by how many annotators agreed on the decision the file
 carries for that label, and F1 is computed in each part ("low": at most K agreeing annotators,
 "high": more than K; the paper: <= 4 vs >= 5 of 8, so K defaults to floor(n_annotators / 2)).
+That default cannot split every panel: with 3 annotators a label exists only with 2 or 3 votes,
+so "at most 1" is always empty. When floor(n/2) leaves a bucket empty, K is chosen from the
+agreement levels the labelled files have (:func:`choose_split`): the level that divides them
+most evenly (3 annotators: 2 vs 3, bare majority vs unanimous).
 
 Which agreement? ``agree_<Label>`` counts votes *for* a label, but a negative file of Female is a
 file the annotators called Male, and how sure they were is the Male vote count. So a file's
@@ -154,13 +158,8 @@ def agreement_report(predictions: str | os.PathLike, manifest: str | os.PathLike
     pos = _join(pred, frame, pred_path, notes)
     decisions = _decisions(pred, labels, pred_path, notes)
     agree = category_agreement(frame, label_set)
-    if split_at is not None:
-        k_row = np.full(len(frame), float(split_at))
-        rule = f"low: <= {split_at} agreeing annotators, high: > {split_at}"
-    else:
-        k_row = np.floor(frame["n_annotators"].to_numpy(dtype=float) / 2)
-        ks = sorted({int(k) for k in k_row if np.isfinite(k)})
-        rule = ("low: <= " + "/".join(map(str, ks)) + " agreeing annotators (floor(n_annotators/2)), high: more")
+    k_row, rule, split_notes = choose_split(frame, agree, labels, split_at)
+    notes += split_notes
     models = pred["model"].astype(str) if "model" in pred else pd.Series("model", index=pred.index)
     matched = pos >= 0
     if not matched.any():
@@ -202,12 +201,15 @@ def agreement_report(predictions: str | os.PathLike, manifest: str | os.PathLike
     if len(empty):
         notes.append("Empty buckets (no labelled file at that agreement): "
                      + ", ".join(f"{r.label} {r.bucket}" for r in empty.itertuples()) + ".")
-    if (f1.loc[f1["bucket"] == "low", "files"] == 0).all():
-        notes.append("No labelled file is in the low bucket: a label needs a majority of votes to exist, so with "
-                     "few annotators (LibriTTS-P: 3) compare bare majorities with unanimous ones, e.g. "
-                     f"--split-at {int(np.nanmax(k_row)) + 1 if np.isfinite(np.nanmax(k_row)) else 2}.")
+    for bucket in BUCKETS:
+        if (f1.loc[f1["bucket"] == bucket, "files"] == 0).all():
+            fits = _splits_with_both_buckets(frame, agree, labels)
+            notes.append(f"No labelled file is in the {bucket} bucket with this split. "
+                         + (f"Splits that leave both buckets non-empty here: "
+                            f"{', '.join(f'--split-at {k}' for k in fits)}." if fits else
+                            "Every labelled file has the same agreement, so no split can compare agreement levels."))
     ratio = agreement_ratio(frame, labels, agree, k_row)
-    ratio["rule"] = f"agreement > {split_at}" if split_at is not None else "agreement > floor(n_annotators/2)"
+    ratio["rule"] = "agreement " + rule.removeprefix("low: ").removesuffix(", high: more").replace("<=", ">")
 
     files = {
         "f1_csv": write_csv(out / "agreement_f1.csv", f1),
@@ -216,6 +218,66 @@ def agreement_report(predictions: str | os.PathLike, manifest: str | os.PathLike
     }
     files["md"] = write_text(out / "agreement_f1.md", _markdown(f1, ratio, rule, pred_path, man_path, notes))
     return AgreementResult(f1, ratio, notes, files)
+
+
+def _labelled_levels(frame: pd.DataFrame, agree: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """One row per labelled (file, label): the file's n_annotators (NaN without the column) and
+    its agreement for the label."""
+    n_ann = (pd.to_numeric(frame["n_annotators"], errors="coerce") if "n_annotators" in frame
+             else pd.Series(np.nan, index=frame.index))
+    parts = []
+    for lab in labels:
+        known = pd.to_numeric(frame[lab], errors="coerce").notna() & agree[lab].notna()
+        parts.append(pd.DataFrame({"n_annotators": n_ann[known].to_numpy(),
+                                   "agreement": agree.loc[known, lab].to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["n_annotators", "agreement"])
+
+
+def _splits_with_both_buckets(frame: pd.DataFrame, agree: pd.DataFrame, labels: list[str]) -> list[int]:
+    """Every K for which some labelled file has agreement <= K and some has more."""
+    levels = sorted({int(v) for v in _labelled_levels(frame, agree, labels)["agreement"]})
+    return levels[:-1]
+
+
+def choose_split(frame: pd.DataFrame, agree: pd.DataFrame, labels: list[str],
+                 split_at: int | None = None) -> tuple[np.ndarray, str, list[str]]:
+    """K per manifest row (low: agreement <= K), the rule in words, and notes on the choice.
+
+    ``split_at`` fixes K. Otherwise, per number of annotators n: K = floor(n/2) (the paper's 4 of
+    8) when labelled files fall on both sides of it; else the agreement level that divides the
+    labelled (file, label) pairs most evenly (the lower on a tie), so neither bucket is empty
+    whenever the files differ in agreement at all."""
+    if split_at is not None:
+        return (np.full(len(frame), float(split_at)),
+                f"low: <= {split_at} agreeing annotators (--split-at), high: more", [])
+    n_ann = pd.to_numeric(frame["n_annotators"], errors="coerce").to_numpy(dtype=float)
+    k_row = np.floor(n_ann / 2)
+    observed = _labelled_levels(frame, agree, labels)
+    parts, notes = [], []
+    for n in sorted({int(v) for v in n_ann if np.isfinite(v)}):
+        paper = n // 2
+        levels = observed.loc[observed["n_annotators"] == n, "agreement"].to_numpy(dtype=float)
+        counts = {int(v): int((levels == v).sum()) for v in np.unique(levels)}
+        shown = ", ".join(f"{v} of {n}: {c}" for v, c in counts.items())
+        if not len(levels) or ((levels <= paper).any() and (levels > paper).any()):
+            parts.append(f"<= {paper} of {n} (floor(n_annotators/2))")
+            continue
+        if len(counts) < 2:
+            parts.append(f"<= {paper} of {n} (floor(n_annotators/2))")
+            notes.append(f"Every labelled file rated by {n} annotators has agreement {next(iter(counts))}: "
+                         "no split gives two non-empty buckets.")
+            continue
+        below = np.array([(levels <= k).sum() for k in list(counts)[:-1]])
+        k = list(counts)[int(np.argmin(np.abs(2 * below - len(levels))))]
+        k_row[n_ann == n] = k
+        parts.append(f"<= {k} of {n}")
+        empty = "low" if (levels > paper).all() else "high"
+        notes.append(f"Files rated by {n} annotators: floor({n}/2) = {paper} would leave the {empty} bucket "
+                     f"empty (labelled file-label pairs by agreement: {shown}), so the split is at {k}, "
+                     f"the level that divides them most evenly "
+                     f"(--split-at sets another).")
+    rule = "low: " + "; ".join(parts) + " agreeing annotators, high: more"
+    return k_row, rule, notes
 
 
 def agreement_ratio(frame: pd.DataFrame, labels: list[str], agree: pd.DataFrame, k_row: np.ndarray) -> pd.DataFrame:

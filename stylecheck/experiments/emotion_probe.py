@@ -8,8 +8,12 @@ per corpus and emotion with intervals that resample speakers: a corpus has only 
 voices (RAVDESS 24, ESD 10 per language, EmoDB 10), and files of one voice are not independent
 evidence.
 
-The statistics (:func:`summarize_probe`) take a per-file table of probabilities, so they can be
-checked on hand-made numbers without a model.
+Every table is also split by the speakers' sex (from the corpus readers' speaker lists), with
+pooled rows marked ``all``: Bright partly tracks a female voice, so a happy - sad gap pooled over
+the sexes can come from one sex alone and must be read within sex.
+
+The statistics (:func:`stylecheck.analysis.emotion_probe.summarize_probe`) take a per-file table
+of probabilities, so they can be checked on hand-made numbers without a model.
 """
 from __future__ import annotations
 
@@ -27,15 +31,13 @@ from ..data.corpora.esd import read_esd
 from ..data.corpora.ravdess import read_ravdess
 from ..io import write_csv, write_figure, write_text
 from ..models import StyleModel
-from ..markdown import markdown_table
-from ..analysis.bootstrap import DEFAULT_RESAMPLES, Interval, bootstrap_mean, paired_bootstrap_diff
+from ..markdown import format_p_value, markdown_table
+from ..analysis.bootstrap import DEFAULT_RESAMPLES, Interval
+from ..analysis.emotion_probe import ALL_SEXES, PROBED_LABELS, prob_column, summarize_probe
 from ..errors import CheckpointError, ProbeError
 
 #: Corpus readers by the name callers use for a corpus folder (``--esd``, ``--ravdess``, ``--emodb``).
 CORPUS_READERS: dict[str, Callable[..., pd.DataFrame]] = {"esd": read_esd, "ravdess": read_ravdess, "emodb": read_emodb}
-#: The paper's Figure 4 order; corpora not listed here follow in the order they appear.
-CORPUS_ORDER = ("ESD-English", "ESD-Chinese", "RAVDESS", "EmoDB")
-PROBED_LABELS = ("Dark", "Bright")
 RAVDESS_INTENSITIES = ("strong", "all")
 #: Below this many speakers a speaker bootstrap has too few distinct resamples to be trusted.
 FEW_SPEAKERS = 5
@@ -47,10 +49,10 @@ Progress = Callable[[int, int], None]
 class ProbeResult:
     """Everything the probe computed; the tables are the ones written to ``out_dir``."""
 
-    summary: pd.DataFrame  # probe.csv: one row per corpus and emotion
+    summary: pd.DataFrame  # probe.csv: one row per corpus, emotion and sex (``all``: pooled)
     speakers: pd.DataFrame  # probe_speakers.csv: one row per corpus, emotion and speaker
     files: pd.DataFrame  # probe_files.csv: one row per scored file, with status and error
-    differences: pd.DataFrame  # the happy-vs-sad contrast per corpus
+    differences: pd.DataFrame  # probe_contrast.csv: the happy-vs-sad contrast per corpus and sex
     inventory: pd.DataFrame  # per corpus folder: files found, not following the naming, selected
     unmatched: dict[str, list[str]]  # per corpus folder: audio files that do not follow the naming
     model_name: str
@@ -74,12 +76,14 @@ def probe_label_columns(labels: Sequence[str], probed: Sequence[str] = PROBED_LA
     return {lab: index[lab.lower()] for lab in probed}
 
 
-def prob_column(label: str) -> str:
-    return f"p_{label.lower()}"
-
-
 def model_description(model: StyleModel) -> str:
+    from ..pretrained import bundled_model_path
+
     cfg = model.config
+    bundled = bundled_model_path(cfg.name)
+    # A bundled model is named as such: its folder is wherever this machine installed the package.
+    if model.path is not None and bundled is not None and Path(model.path).resolve() == bundled.resolve():
+        return f"{cfg.name} v{cfg.version} (bundled)"
     where = f" ({model.path})" if model.path is not None else ""
     return f"{cfg.name} v{cfg.version}{where}"
 
@@ -155,107 +159,74 @@ def score_probe_files(files: pd.DataFrame, model: StyleModel, batch_size: int = 
     return scored
 
 
-# -- statistics ------------------------------------------------------------------------------
-def _corpus_order(corpora: Sequence[str]) -> list[str]:
-    seen = list(dict.fromkeys(corpora))
-    return [c for c in CORPUS_ORDER if c in seen] + [c for c in seen if c not in CORPUS_ORDER]
+def _bars(ax, groups: list[str], series: list[str], cell, colours: list[str]) -> None:
+    """Grouped bars: ``cell(group, item)`` gives (value, lo, hi); no error bar where the interval
+    is undefined (a single speaker)."""
+    width = 0.8 / len(series)
+    for k, item in enumerate(series):
+        v, lo, hi = np.array([cell(g, item) for g in groups], dtype=float).reshape(-1, 3).T
+        err = np.nan_to_num(np.vstack([v - lo, hi - v]), nan=0.0)
+        ax.bar(np.arange(len(groups)) + (k - (len(series) - 1) / 2) * width, np.nan_to_num(v), width, yerr=err,
+               capsize=3, label=item.capitalize() if item.islower() else item, color=colours[k % len(colours)])
+    ax.set_ylim(0, 1)
+    ax.grid(axis="y", alpha=0.3)
 
 
-def summarize_probe(scored: pd.DataFrame, emotions: Sequence[str] = ("happy", "sad"),
-                    labels: Sequence[str] = PROBED_LABELS, n_resamples: int = DEFAULT_RESAMPLES,
-                    seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Summary, per-speaker and happy-vs-sad tables from per-file probabilities.
-
-    ``scored`` needs columns corpus, speaker, emotion and ``p_<label>`` for each of ``labels``;
-    rows without probabilities (unreadable files) are left out. Means are over files; their 95%
-    intervals resample speakers. The contrast per corpus is, over speakers who have both emotions,
-    the mean of [P(Bright) - P(Dark)] in the first emotion minus the same in the second, each a
-    speaker mean, with a bootstrap interval over speakers and a two-sided bootstrap p-value.
-    """
-    cols = [prob_column(lab) for lab in labels]
-    ok = scored.dropna(subset=cols)
-    corpora = _corpus_order(scored["corpus"].tolist())
-    summary_rows, speaker_frames, diff_rows = [], [], []
-    for corpus in corpora:
-        in_corpus = ok[ok["corpus"] == corpus]
-        for emotion in emotions:
-            part = in_corpus[in_corpus["emotion"] == emotion]
-            row = {"corpus": corpus, "emotion": emotion, "n_files": len(part), "n_speakers": part["speaker"].nunique()}
-            for lab, col in zip(labels, cols):
-                iv = (bootstrap_mean(part[col].to_numpy(), clusters=part["speaker"].tolist(),
-                                     n_resamples=n_resamples, seed=seed)
-                      if len(part) else Interval(np.nan, np.nan, np.nan))
-                row.update({col: iv.value, f"{col}_lo": iv.lo, f"{col}_hi": iv.hi})
-            summary_rows.append(row)
-            if len(part):
-                agg = {"n_files": (cols[0], "size"), **{c: (c, "mean") for c in cols}}
-                if "sex" in part.columns:
-                    agg["sex"] = ("sex", "first")
-                per_speaker = part.groupby("speaker", sort=True).agg(**agg).reset_index()
-                per_speaker.insert(0, "emotion", emotion)
-                per_speaker.insert(0, "corpus", corpus)
-                speaker_frames.append(per_speaker)
-        if len(emotions) >= 2:
-            diff_rows.append(_contrast(in_corpus, corpus, emotions[0], emotions[1], cols, n_resamples, seed))
-    summary = pd.DataFrame(summary_rows)
-    speakers = pd.concat(speaker_frames, ignore_index=True) if speaker_frames else pd.DataFrame()
-    return summary, speakers, pd.DataFrame(diff_rows)
-
-
-def _contrast(part: pd.DataFrame, corpus: str, first: str, second: str, cols: list[str],
-              n_resamples: int, seed: int) -> dict:
-    """[last label - first label] in ``first`` minus the same in ``second``, over speaker means."""
-    dark, bright = cols[0], cols[-1]
-    margin = (part[bright] - part[dark]).rename("margin")
-    by = pd.concat([part[["speaker", "emotion"]], margin], axis=1).groupby(["speaker", "emotion"])["margin"].mean()
-    table = by.unstack("emotion")
-    a_name, b_name = f"bright_minus_dark_{first}", f"bright_minus_dark_{second}"
-    row = {"corpus": corpus, "contrast": f"{first} - {second}"}
-    if first in table.columns and second in table.columns:
-        both = table[[first, second]].dropna()
-    else:
-        both = pd.DataFrame(columns=[first, second])
-    row["n_speakers"] = len(both)
-    if len(both):
-        iv, p = paired_bootstrap_diff(both[first].to_numpy(), both[second].to_numpy(),
-                                      n_resamples=n_resamples, seed=seed)
-        row.update({a_name: float(both[first].mean()), b_name: float(both[second].mean()),
-                    "difference": iv.value, "difference_lo": iv.lo, "difference_hi": iv.hi, "p_value": p})
-    else:
-        row.update({a_name: np.nan, b_name: np.nan, "difference": np.nan, "difference_lo": np.nan,
-                    "difference_hi": np.nan, "p_value": np.nan})
-    return row
-
-
-# -- figure and Markdown ---------------------------------------------------------------------
-def plot_probe(summary: pd.DataFrame, labels: Sequence[str] = PROBED_LABELS, title: str = ""):
-    """Figure 4's layout: one panel per corpus, emotions on the x axis, a bar per label with its
-    95% interval as an error bar."""
+def plot_probe(summary: pd.DataFrame, labels: Sequence[str] = PROBED_LABELS, title: str = "",
+               differences: pd.DataFrame | None = None):
+    """Figure 4's layout on the pooled rows: one panel per corpus, emotions on the x axis, a bar
+    per label with its 95% interval. With rows per sex, a second row shows P(last label) per sex
+    and emotion, and with ``differences`` a last row the happy - sad contrast pooled and per sex."""
     from matplotlib.figure import Figure
 
-    corpora = list(dict.fromkeys(summary["corpus"]))
-    emotions = list(dict.fromkeys(summary["emotion"]))
-    fig = Figure(figsize=(2.6 * max(1, len(corpora)) + 0.6, 3.2))
-    axes = fig.subplots(1, max(1, len(corpora)), sharey=True, squeeze=False)[0]
-    colours = ["#3b3b58", "#f2b134", "#6a8caf", "#c7522a"]
-    width = 0.8 / len(labels)
-    x = np.arange(len(emotions))
-    for ax, corpus in zip(axes, corpora):
-        part = summary[summary["corpus"] == corpus].set_index("emotion").reindex(emotions)
-        for k, lab in enumerate(labels):
-            col = prob_column(lab)
-            value = part[col].to_numpy(dtype=float)
-            # Error bars from the interval; none where it is undefined (a single speaker).
-            lower = np.nan_to_num(value - part[f"{col}_lo"].to_numpy(dtype=float), nan=0.0)
-            upper = np.nan_to_num(part[f"{col}_hi"].to_numpy(dtype=float) - value, nan=0.0)
-            ax.bar(x + (k - (len(labels) - 1) / 2) * width, np.nan_to_num(value), width,
-                   yerr=np.vstack([lower, upper]), capsize=3, label=lab, color=colours[k % len(colours)])
+    table = summary if "sex" in summary.columns else summary.assign(sex=ALL_SEXES)
+    sexes = [x for x in dict.fromkeys(table["sex"]) if x != ALL_SEXES]
+    gaps = differences is not None and not differences.empty
+    corpora, emotions = list(dict.fromkeys(table["corpus"])), list(dict.fromkeys(table["emotion"]))
+    n_rows = 1 + bool(sexes) + gaps
+    fig = Figure(figsize=(2.6 * max(1, len(corpora)) + 0.6, 3.2 * n_rows))
+    grid = fig.subplots(n_rows, max(1, len(corpora)), squeeze=False)
+    index = table.set_index(["corpus", "sex", "emotion"])
+
+    def sexes_of(corpus):
+        return [sx for sx in sexes if ((table["corpus"] == corpus) & (table["sex"] == sx)).any()]
+
+    def cell(corpus, sex, emotion, col):
+        row = index.loc[(corpus, sex, emotion)] if (corpus, sex, emotion) in index.index else None
+        return (np.nan,) * 3 if row is None else (row[col], row[f"{col}_lo"], row[f"{col}_hi"])
+
+    for ax, corpus in zip(grid[0], corpora):
+        _bars(ax, emotions, list(labels), lambda e, lab: cell(corpus, ALL_SEXES, e, prob_column(lab)),
+              ["#3b3b58", "#f2b134"])
         ax.set_title(corpus)
-        ax.set_xticks(x, [e.capitalize() for e in emotions])
-        ax.set_ylim(0, 1)
-        ax.grid(axis="y", alpha=0.3)
-    axes[0].set_ylabel("Mean detection probability")
-    axes[-1].legend(loc="upper right", frameon=False)
+        ax.set_xticks(range(len(emotions)), [e.capitalize() for e in emotions])
+    grid[0, 0].set_ylabel("Mean detection probability")
+    grid[0, -1].legend(loc="upper right", frameon=False)
+    if sexes:
+        col = prob_column(labels[-1])
+        for ax, corpus in zip(grid[1], corpora):
+            own = sexes_of(corpus)
+            _bars(ax, own, emotions, lambda sx, e: cell(corpus, sx, e, col), ["#6a8caf", "#c7522a"])
+            in_corpus = table[table["corpus"] == corpus]
+            speakers = [int(in_corpus.loc[in_corpus["sex"] == sx, "n_speakers"].max()) for sx in own]
+            ax.set_xticks(range(len(own)), [f"{sx}\n({n} spk)" for sx, n in zip(own, speakers)])
+            ax.set_title(f"{corpus}: P({labels[-1]}) by sex")
+        grid[1, 0].set_ylabel(f"Mean P({labels[-1]})")
+        grid[1, -1].legend(loc="upper right", frameon=False)
+    if gaps:
+        d = differences if "sex" in differences.columns else differences.assign(sex=ALL_SEXES)
+        for ax, corpus in zip(grid[-1], corpora):
+            part = d[d["corpus"] == corpus].set_index("sex").reindex([ALL_SEXES] + sexes_of(corpus))
+            v, lo, hi = (part[c].to_numpy(dtype=float) for c in ("difference", "difference_lo", "difference_hi"))
+            ax.errorbar(np.arange(len(part)), v, yerr=np.nan_to_num(np.vstack([v - lo, hi - v]), nan=0.0),
+                        fmt="o", capsize=4, color="#3b3b58")
+            ax.axhline(0, color="grey", lw=0.8)
+            ax.set_xticks(range(len(part)), [f"{sx}\n({int(np.nan_to_num(n))} spk)"
+                                             for sx, n in zip(part.index, part["n_speakers"])])
+            ax.set_xlim(-0.6, len(part) - 0.4)
+            ax.set_title(f"{corpus}: {' - '.join(emotions[:2])}")
+            ax.grid(axis="y", alpha=0.3)
+        grid[-1, 0].set_ylabel(f"gap in P({labels[-1]}) - P({labels[0]})")
     if title:
         fig.suptitle(title, fontsize=9)
     fig.tight_layout()
@@ -270,7 +241,9 @@ def probe_markdown(result: ProbeResult, labels: Sequence[str] = PROBED_LABELS, n
                    max_listed: int = 50) -> str:
     s, d = result.summary, result.differences
     cols = [prob_column(lab) for lab in labels]
-    means = pd.DataFrame({"corpus": s["corpus"], "emotion": s["emotion"], "files": s["n_files"],
+    by_sex = "sex" in s.columns and (s["sex"] != ALL_SEXES).any()
+    means = pd.DataFrame({"corpus": s["corpus"], "emotion": s["emotion"],
+                          **({"sex": s["sex"]} if by_sex else {}), "files": s["n_files"],
                           "speakers": s["n_speakers"], **{f"P({lab})": _fmt(s, c) for lab, c in zip(labels, cols)}})
     lines = [
         "# Emotion-corpora probe (paper section 5.3, Figure 4)", "",
@@ -278,27 +251,34 @@ def probe_markdown(result: ProbeResult, labels: Sequence[str] = PROBED_LABELS, n
         f"Mean probability that the model detects {' and '.join(labels)} in each corpus's "
         f"{' and '.join(s['emotion'].unique())} utterances, with 95% bootstrap intervals that resample speakers "
         f"({n_resamples} resamples). Figure: probe.png. Per-file probabilities: probe_files.csv.", "",
-        "## Mean probabilities", "", markdown_table(means), "",
     ]
+    if by_sex:
+        lines += [f"Rows are given within each sex of speaker as well as pooled (`{ALL_SEXES}`): the model's "
+                  f"{labels[-1]} partly tracks a female voice, so a difference pooled over the sexes can come from "
+                  "one sex alone; read it within sex. With a single speaker in a row there is no interval over "
+                  "speakers.", ""]
+    lines += ["## Mean probabilities", "", markdown_table(means), ""]
     if not d.empty:
         a_col, b_col = [c for c in d.columns if c.startswith("bright_minus_dark_")]
         contrast = pd.DataFrame({
-            "corpus": d["corpus"], "speakers": d["n_speakers"],
+            "corpus": d["corpus"], **({"sex": d["sex"]} if by_sex and "sex" in d else {}),
+            "speakers": d["n_speakers"],
             a_col.replace("bright_minus_dark_", "B-D "): [Interval(v, np.nan, np.nan).fmt() for v in d[a_col]],
             b_col.replace("bright_minus_dark_", "B-D "): [Interval(v, np.nan, np.nan).fmt() for v in d[b_col]],
             "difference [95% CI]": _fmt(d, "difference"),
-            "p": [Interval(v, np.nan, np.nan).fmt() for v in d["p_value"]],
+            "p": [format_p_value(v, resolution=2 / n_resamples if n_resamples else 0.0) for v in d["p_value"]],
         })
-        lines += ["## Happy vs sad", "",
+        lines += ["## Happy vs sad" + (" within sex" if by_sex else ""), "",
                   f"[P({labels[-1]}) - P({labels[0]})] in {d['contrast'].iloc[0].replace(' - ', ' minus the same in ')}, "
                   "from speaker means over the speakers who have both; interval and p-value from a bootstrap "
-                  "over speakers. A positive difference means the model hears the first emotion as brighter.", "",
+                  f"over speakers ({n_resamples} resamples, so a p-value below 2/{n_resamples} prints as "
+                  "a bound). A positive difference means the model hears the first emotion as brighter.", "",
                   markdown_table(contrast), ""]
-        few = d[d["n_speakers"] < FEW_SPEAKERS]
+        few = d[(d["n_speakers"] < FEW_SPEAKERS) & ((d["sex"] == ALL_SEXES) if "sex" in d else True)]
         if len(few):
             lines += [f"With fewer than {FEW_SPEAKERS} speakers ({', '.join(f'{c}: {n}' for c, n in zip(few['corpus'], few['n_speakers']))}) "
                       "a bootstrap over speakers understates the uncertainty: read those intervals and p-values "
-                      "as descriptive only.", ""]
+                      "as descriptive only" + (" (within sex, every row of these corpora)." if by_sex else "."), ""]
     if not result.speakers.empty:
         lines += ["## Per speaker", "", markdown_table(result.speakers), ""]
     inv = result.inventory
@@ -328,8 +308,8 @@ def probe_emotion_corpora(corpora: dict[str, str | os.PathLike], model: StyleMod
 
     ``corpora`` maps ``esd`` / ``ravdess`` / ``emodb`` to their folders. ``model`` is a loaded
     model, a model folder or hub id, or ``None`` for the bundled model (``CheckpointError`` when it
-    is not installed). Writes probe.csv, probe_speakers.csv, probe_files.csv, probe.md and
-    probe.png into ``out_dir``, each atomically.
+    is not installed). Writes probe.csv, probe_speakers.csv, probe_contrast.csv, probe_files.csv,
+    probe.md and probe.png into ``out_dir``, each atomically.
     """
     if not isinstance(model, StyleModel):
         from ..models import load_model
@@ -351,8 +331,10 @@ def probe_emotion_corpora(corpora: dict[str, str | os.PathLike], model: StyleMod
     result.outputs = {
         "probe.csv": write_csv(out / "probe.csv", summary),
         "probe_speakers.csv": write_csv(out / "probe_speakers.csv", speakers),
+        "probe_contrast.csv": write_csv(out / "probe_contrast.csv", differences),
         "probe_files.csv": write_csv(out / "probe_files.csv", scored),
         "probe.md": write_text(out / "probe.md", probe_markdown(result, labels, n_resamples)),
-        "probe.png": write_figure(out / "probe.png", plot_probe(summary, labels, title=result.model_name)),
+        "probe.png": write_figure(out / "probe.png", plot_probe(summary, labels, title=result.model_name,
+                                                                differences=differences)),
     }
     return result

@@ -134,7 +134,7 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
         sections.append(f"<p>No comparison: {html.escape(str(comparison.attrs.get('pairing', 'no paired files')))}.</p>")
     else:
         sections += [f'<p class="note">Files paired by {html.escape(str(comparison.attrs.get("pairing", "item")))}; '
-                     "difference A &minus; B with Newcombe's paired score interval; McNemar's exact test on the "
+                     "difference A &minus; B with Tango's paired score interval; McNemar's exact test on the "
                      "discordant pairs, significant when p &lt; 0.05.</p>",
                      html_table(comparison_display(comparison))]
     sections += ["<h2>Precision, recall and F1 per label</h2>",

@@ -26,11 +26,11 @@ import pandas as pd
 from ..analysis.adherence import ADHERENCE_COLUMNS
 from ..analysis.intervals import METHOD_NOTE
 from ..io import write_csv, write_text
-from ..markdown import format_cell, markdown_table
+from ..markdown import format_cell, format_p_value, markdown_table
 
 __all__ = ["NOT_COMPUTED_TITLES", "adherence_display", "adherence_note", "comparison_display", "display_system",
-           "format_cell", "format_interval", "label_prf_display", "markdown_table", "not_computed_lines",
-           "summary_markdown", "write_summary_tables"]
+           "format_cell", "format_interval", "format_p_value", "label_prf_display", "markdown_table",
+           "not_computed_lines", "summary_markdown", "write_summary_tables"]
 
 #: How each section that may not be computed is named for people.
 NOT_COMPUTED_TITLES = {"adherence": "Adherence", "speakers": "Adherence over speakers",
@@ -82,7 +82,7 @@ def comparison_display(comparison: pd.DataFrame, floatfmt: str = ".3f") -> pd.Da
              "adherence A": float(r["adherence_a"]), "adherence B": float(r["adherence_b"]),
              "A - B [95% CI]": format_interval(r["difference"], r["difference_lo"], r["difference_hi"], floatfmt),
              "only A / only B": f"{int(r['n_a_only'])} / {int(r['n_b_only'])}",
-             "McNemar p": format_cell(r["mcnemar_p"], ".4g"),
+             "McNemar p": format_p_value(r["mcnemar_p"]),
              "significant": "yes" if bool(r["significant"]) else "no"}
             for _, r in comparison.iterrows()]
     return pd.DataFrame(rows, columns=["system A", "system B", "category", "pairs", "adherence A", "adherence B",
@@ -150,7 +150,7 @@ def summary_markdown(adherence: pd.DataFrame, label_prf: pd.DataFrame, compariso
         parts.append(f"No comparison: {reason}.\n")
     else:
         parts.append(f"Files paired by {comparison.attrs.get('pairing', 'item')} (files listed in STYLES.csv "
-                     "only). Difference A - B with Newcombe's paired score interval; McNemar's exact test "
+                     "only). Difference A - B with Tango's paired score interval; McNemar's exact test "
                      "on the discordant pairs; significant when p < 0.05.\n")
         parts.append(markdown_table(comparison_display(comparison)))
     parts.append("\n## Precision, recall and F1 per label\n")

@@ -144,6 +144,16 @@ def test_compare_systems_flags_a_clear_difference_and_pairs_by_prompt():
     assert r.significant and r.difference == pytest.approx(10 / 12) and r.difference_lo > 0
 
 
+def test_compare_systems_keeps_an_interval_when_the_systems_agree_on_every_file():
+    # Issue 21 item 2: two systems with the same outcome on 8 prompts (4 right, 4 wrong each)
+    # got 0.000 [0.000, 0.000] in comparison.csv.
+    rows = [score_row(f"{s}/p{i}.wav", system=s, prompt=f"prompt {i}", expected={"gender": F},
+                      predicted={"gender": F if i < 4 else M}) for s in "AB" for i in range(8)]
+    r = row(compare_systems(scores_frame(rows), PAPER_LABELS), category="gender")
+    assert (r.n_pairs, r.n_a_only, r.n_b_only, r.difference) == (8, 0, 0, 0)
+    assert (r.difference_lo, r.difference_hi) == pytest.approx((-0.3244, 0.3244), abs=1e-4)
+
+
 def test_compare_systems_needs_two_pairable_systems():
     one = compare_systems(hand_example().query("system == 'sysA'"), PAPER_LABELS)
     assert one.empty and list(one.columns) == COMPARISON_COLUMNS

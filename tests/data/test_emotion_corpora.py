@@ -85,17 +85,30 @@ def test_emodb_foreign_names_do_not_parse(name):
 
 @pytest.mark.parametrize("path, expected", [
     ("0011/Happy/train/0011_000981.wav", {"corpus": "ESD-English", "speaker": "0011", "emotion": "happy",
-                                          "split": "train", "utterance": 981, "language": "English"}),
+                                          "split": "train", "utterance": 981, "language": "English",
+                                          "sex": "male"}),
     ("Emotion Speech Dataset/0001/Sad/0001_001100.wav", {"corpus": "ESD-Chinese", "speaker": "0001",
-                                                         "emotion": "sad", "split": "", "language": "Mandarin"}),
-    ("0020/angry/evaluation/0020_000400.wav", {"corpus": "ESD-English", "emotion": "angry", "split": "evaluation"}),
-    ("0010/NEUTRAL/test/0010_000001.wav", {"corpus": "ESD-Chinese", "emotion": "neutral", "split": "test"}),
+                                                         "emotion": "sad", "split": "", "language": "Mandarin",
+                                                         "sex": "female"}),
+    ("0020/angry/evaluation/0020_000400.wav", {"corpus": "ESD-English", "emotion": "angry", "split": "evaluation",
+                                               "sex": "male"}),
+    ("0010/NEUTRAL/test/0010_000001.wav", {"corpus": "ESD-Chinese", "emotion": "neutral", "split": "test",
+                                           "sex": "male"}),
+    ("0019/Sad/0019_001100.wav", {"corpus": "ESD-English", "sex": "female"}),
     ("x/0005/Surprise/0005_001500.wav", {"emotion": "surprise"}),
 ])
 def test_esd_paths_parse(path, expected):
     row = parse_esd_path(path)
     assert row is not None
     assert {k: row[k] for k in expected} == expected
+
+
+def test_esd_has_five_female_and_five_male_speakers_per_language():
+    from stylecheck.data.corpora.esd import SPEAKER_SEX
+
+    for first in (1, 11):
+        sexes = [SPEAKER_SEX[f"{i:04d}"] for i in range(first, first + 10)]
+        assert sexes.count("female") == sexes.count("male") == 5
 
 
 @pytest.mark.parametrize("path", [

@@ -21,62 +21,28 @@ from stylecheck.data.corpora.layout import CorpusLayoutError
 DURATION_S = 0.6
 
 
-# -- statistics on hand-made probabilities ---------------------------------------------------
-def hand_example() -> pd.DataFrame:
-    """Two speakers of one corpus. Speaker A: happy (D, B) = (.1, .9), (.3, .7); sad (.6, .2).
-    Speaker B: happy (.2, .6); sad (.8, .1), (.4, .3). One unreadable file (no probabilities)."""
-    rows = [("A", "happy", .1, .9), ("A", "happy", .3, .7), ("A", "sad", .6, .2),
-            ("B", "happy", .2, .6), ("B", "sad", .8, .1), ("B", "sad", .4, .3),
-            ("B", "sad", np.nan, np.nan)]
-    frame = pd.DataFrame(rows, columns=["speaker", "emotion", "p_dark", "p_bright"])
-    frame.insert(0, "corpus", "X")
-    return frame
+def test_probe_markdown_and_plot_show_sex(tmp_path):
+    from stylecheck.experiments.emotion_probe import ProbeResult, plot_probe, probe_markdown
 
-
-def test_summary_means_and_speaker_intervals_by_hand():
-    summary, speakers, _ = summarize_probe(hand_example(), n_resamples=2000)
-    happy = summary.set_index("emotion").loc["happy"]
-    assert (happy["n_files"], happy["n_speakers"]) == (3, 2)
-    assert happy["p_dark"] == pytest.approx(0.2)  # (.1 + .3 + .2) / 3
-    assert happy["p_bright"] == pytest.approx(2.2 / 3)
-    # Resampling speakers gives only {A, A} -> .8, {B, B} -> .6, {A, B} -> 2.2/3 for P(Bright),
-    # and P(Dark) = .2 in every resample, so the 95% interval is [.6, .8] and [.2, .2].
-    assert (happy["p_bright_lo"], happy["p_bright_hi"]) == (pytest.approx(0.6), pytest.approx(0.8))
-    assert (happy["p_dark_lo"], happy["p_dark_hi"]) == (pytest.approx(0.2), pytest.approx(0.2))
-    sad = summary.set_index("emotion").loc["sad"]
-    assert sad["n_files"] == 3 and sad["p_dark"] == pytest.approx(0.6)
-    a_sad = speakers.set_index(["emotion", "speaker"]).loc[("sad", "A")]
-    assert (a_sad["n_files"], a_sad["p_dark"], a_sad["p_bright"]) == (1, pytest.approx(0.6), pytest.approx(0.2))
-    assert len(speakers) == 4
-
-
-def test_happy_minus_sad_contrast_uses_speaker_means():
-    _, _, diff = summarize_probe(hand_example(), n_resamples=2000)
-    row = diff.iloc[0]
-    # A: happy B-D = mean(.8, .4) = .6, sad = -.4 -> 1.0.  B: happy .4, sad mean(-.7, -.1) = -.4 -> .8.
-    assert row["n_speakers"] == 2
-    assert row["bright_minus_dark_happy"] == pytest.approx(0.5)
-    assert row["bright_minus_dark_sad"] == pytest.approx(-0.4)
-    assert row["difference"] == pytest.approx(0.9)
-    assert (row["difference_lo"], row["difference_hi"]) == (pytest.approx(0.8), pytest.approx(1.0))
-    assert row["p_value"] == pytest.approx(0.0)
-
-
-def test_one_speaker_has_no_interval_and_a_missing_emotion_no_contrast():
-    frame = hand_example()
-    frame = frame[(frame["speaker"] == "A") | (frame["emotion"] == "sad")]  # B has only sad files
-    summary, _, diff = summarize_probe(frame, n_resamples=200)
-    happy = summary.set_index("emotion").loc["happy"]
-    assert happy["n_speakers"] == 1 and np.isnan(happy["p_dark_lo"])
-    assert diff.iloc[0]["n_speakers"] == 1 and diff.iloc[0]["difference"] == pytest.approx(1.0)
-
-
-def test_corpora_follow_the_papers_order():
-    rows = [(c, s, e, .5, .5) for c in ("EmoDB", "RAVDESS", "ESD-Chinese", "ESD-English")
-            for s in ("1", "2") for e in ("happy", "sad")]
-    frame = pd.DataFrame(rows, columns=["corpus", "speaker", "emotion", "p_dark", "p_bright"])
-    summary, _, _ = summarize_probe(frame, n_resamples=10)
-    assert list(dict.fromkeys(summary["corpus"])) == ["ESD-English", "ESD-Chinese", "RAVDESS", "EmoDB"]
+    rows = [(spk, sex, emo, d, b) for spk, sex, gaps in (("F1", "female", ((.1, .9), (.2, .8))),
+                                                         ("F2", "female", ((.0, 1.), (.1, .9))),
+                                                         ("M1", "male", ((.4, .6), (.8, .2))),
+                                                         ("M2", "male", ((.3, .7), (.9, .1))))
+            for emo, (d, b) in zip(("happy", "sad"), gaps)]
+    frame = pd.DataFrame(rows, columns=["speaker", "sex", "emotion", "p_dark", "p_bright"]).assign(corpus="X")
+    summary, speakers, diff = summarize_probe(frame, n_resamples=1000)
+    inventory = pd.DataFrame([{"corpus_folder": "x", "path": "x", "files": 8, "not_following_naming": 0,
+                               "selected": 8, "note": ""}])
+    result = ProbeResult(summary, speakers, frame.assign(status="ok", error="", path="x.wav"), diff, inventory,
+                         {}, "tiny")
+    md = probe_markdown(result, n_resamples=1000)
+    assert "## Happy vs sad within sex" in md and "| X | male | 2 |" in md
+    # Every bootstrap resample of these speakers is above 0: p < 2/1000, never "0.000".
+    assert md.count("| < 0.002 |") == 3 and "0.000 |\n" not in md
+    fig = plot_probe(summary, differences=diff)
+    assert len(fig.axes) == 3
+    assert [t.get_text() for t in fig.axes[2].get_xticklabels()] == ["all\n(4 spk)", "female\n(2 spk)",
+                                                                     "male\n(2 spk)"]
 
 
 def test_labels_are_found_by_name():
@@ -124,8 +90,16 @@ def corpora(tmp_path_factory) -> dict[str, Path]:
 def test_probe_on_generated_corpora(corpora, tiny_model_dir, tmp_path):
     out = tmp_path / "probe"
     result = probe_emotion_corpora(corpora, str(tiny_model_dir), out, n_resamples=200, batch_size=4)
-    assert {p.name for p in out.iterdir()} == {"probe.csv", "probe_speakers.csv", "probe_files.csv", "probe.md", "probe.png"}
-    summary = pd.read_csv(out / "probe.csv")
+    assert {p.name for p in out.iterdir()} == {"probe.csv", "probe_speakers.csv", "probe_contrast.csv",
+                                               "probe_files.csv", "probe.md", "probe.png"}
+    every_sex = pd.read_csv(out / "probe.csv")
+    # Sexes from the corpora's speaker lists: ESD 0011/0012 male, 0001 female; RAVDESS actor 1
+    # male, 2 female; EmoDB 03 male, 08 female.
+    got = {(r.corpus, r.emotion, r.sex): r.n_speakers for r in every_sex[every_sex["sex"] != "all"].itertuples()}
+    assert got == {("ESD-English", "happy", "male"): 2, ("ESD-English", "sad", "male"): 2,
+                   ("ESD-Chinese", "happy", "female"): 1, ("ESD-Chinese", "sad", "female"): 1,
+                   **{(c, e, sx): 1 for c in ("RAVDESS", "EmoDB") for e in ("happy", "sad") for sx in ("female", "male")}}
+    summary = every_sex[every_sex["sex"] == "all"]
     expected = {("ESD-English", "happy"): (4, 2), ("ESD-English", "sad"): (4, 2),
                 ("ESD-Chinese", "happy"): (2, 1), ("ESD-Chinese", "sad"): (2, 1),
                 ("RAVDESS", "happy"): (2, 2), ("RAVDESS", "sad"): (2, 2),  # strong intensity only
@@ -156,7 +130,11 @@ def test_probe_on_generated_corpora(corpora, tiny_model_dir, tmp_path):
     assert "take2.wav" in report and "strong intensity only" in report and "1 song files left out" in report
     assert result.model_name in report and "## Happy vs sad" in report
     assert (out / "probe.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(result.differences) == 4 and result.differences["n_speakers"].tolist() == [2, 1, 2, 2]
+    pooled = result.differences[result.differences["sex"] == "all"]
+    assert pooled["n_speakers"].tolist() == [2, 1, 2, 2]
+    contrast = pd.read_csv(out / "probe_contrast.csv")
+    assert len(contrast) == 10 and list(contrast["sex"][:2]) == ["all", "male"]
+    assert "## Happy vs sad within sex" in report
 
 
 def test_ravdess_all_intensities(corpora):
@@ -195,12 +173,14 @@ def test_cli_probe(corpora, tiny_model_dir, tmp_path):
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert "RAVDESS" in res.output and "1 unreadable files" in res.output
-    assert len(pd.read_csv(out / "probe.csv")) == 4
+    assert len(pd.read_csv(out / "probe.csv")) == 2 * 2 * 3  # corpora x emotions x (all, female, male)
+    assert "RAVDESS      happy - sad male" in res.output
     res = runner.invoke(app, args)  # refuses to overwrite without --force
     assert res.exit_code == 2 and "--force" in res.output
     res = runner.invoke(app, args + ["--force", "--ravdess-intensity", "all"])
     assert res.exit_code == 0, res.output
-    assert pd.read_csv(out / "probe.csv").set_index(["corpus", "emotion"]).loc[("RAVDESS", "happy"), "n_files"] == 4
+    assert pd.read_csv(out / "probe.csv").set_index(["corpus", "emotion", "sex"]).loc[
+        ("RAVDESS", "happy", "all"), "n_files"] == 4
 
 
 def test_cli_errors(corpora, tiny_model_dir, tmp_path, monkeypatch):
@@ -225,9 +205,18 @@ def test_probe_on_real_ravdess_and_emodb(tiny_model_dir, tmp_path):
     corpora = {"ravdess": real_data("ravdess"), "emodb": real_data("emodb")}
     result = probe_emotion_corpora(corpora, str(tiny_model_dir), tmp_path, n_resamples=200)
     summary = pd.read_csv(tmp_path / "probe.csv")
-    assert len(summary) == 4
-    assert {(r.corpus, r.emotion) for r in summary.itertuples()} == {
-        (c, e) for c in ("RAVDESS", "EmoDB") for e in ("happy", "sad")}
-    assert summary.set_index(["corpus", "emotion"]).loc[("RAVDESS", "happy"), "n_files"] == 8
+    assert len(summary) == 12
+    assert {(r.corpus, r.emotion, r.sex) for r in summary.itertuples()} == {
+        (c, e, sx) for c in ("RAVDESS", "EmoDB") for e in ("happy", "sad") for sx in ("all", "female", "male")}
+    assert summary.set_index(["corpus", "emotion", "sex"]).loc[("RAVDESS", "happy", "all"), "n_files"] == 8
     assert (tmp_path / "probe.png").stat().st_size > 0
     assert result.unreadable.empty
+
+
+def test_bundled_model_is_named_not_located(tiny_model_dir):
+    # The report and the plot title name a bundled model as such, not by this machine's folder.
+    from stylecheck.models.style_model import load_model
+    from stylecheck.experiments.emotion_probe import model_description
+
+    assert model_description(load_model("stylecheck-ge2e-v1")) == "stylecheck-ge2e-v1 v1.0 (bundled)"
+    assert str(tiny_model_dir) in model_description(load_model(str(tiny_model_dir)))

@@ -10,8 +10,8 @@ from stylecheck.analysis.adherence import adherence_table, label_prf_table
 from stylecheck.analysis.comparison import compare_systems
 from stylecheck.styles.labels import PAPER_LABELS
 from stylecheck.markdown import markdown_table as markdown_table_home
-from stylecheck.reporting.tables import (TOP_LEVEL_SYSTEM, format_interval, markdown_table, summary_markdown,
-                                         write_summary_tables)
+from stylecheck.reporting.tables import (TOP_LEVEL_SYSTEM, comparison_display, format_interval, format_p_value,
+                                         markdown_table, summary_markdown, write_summary_tables)
 
 
 def test_markdown_table_formats_and_escapes():
@@ -82,3 +82,21 @@ def test_summary_without_expectations_or_second_system():
                           compare_systems(one, PAPER_LABELS))
     # One file is no certainty: 1/1 gets Wilson's interval, not a bare 1.000.
     assert f"| {TOP_LEVEL_SYSTEM} | gender | 1 | 1 | 1.000 [0.207, 1.000] | 0 |" in md
+
+
+def test_p_values_never_print_as_zero():
+    # Issue 21 item 13: p-values printed as 0.000.
+    assert format_p_value(0.0) == "< 0.001" and format_p_value(1e-9) == "< 0.001"
+    assert format_p_value(0.0371) == "0.037" and format_p_value(0.001) == "0.001" and format_p_value(1.0) == "1.000"
+    assert format_p_value(float("nan")) == "" and format_p_value(None) == ""
+    # A bootstrap p-value of 0 from 1000 resamples says only p < 2/1000; from 1500, < 0.00133 -> 0.002.
+    assert format_p_value(0.0, resolution=2 / 1000) == "< 0.002"
+    assert format_p_value(0.0, resolution=2 / 1500) == "< 0.002"
+    assert format_p_value(0.004, resolution=2 / 1000) == "0.004"
+    # McNemar's exact p of 12 discordant pairs all one way: 2 / 2^12 = 0.00049.
+    a = [score_row(f"A/u{i}.wav", system="A", expected={"gender": "Female"}, predicted={"gender": "Female"})
+         for i in range(12)]
+    b = [score_row(f"B/u{i}.wav", system="B", expected={"gender": "Female"}, predicted={"gender": "Male"})
+         for i in range(12)]
+    shown = comparison_display(compare_systems(scores_frame(a + b), PAPER_LABELS))
+    assert shown.loc[shown.category == "gender", "McNemar p"].item() == "< 0.001"

@@ -5,6 +5,8 @@ The released archive adds ``train/``, ``evaluation/`` or ``test/`` under each em
 Dataset/``), so the tree is searched recursively and both shapes are accepted. Speakers 0001-0010
 speak Mandarin (corpus ``ESD-Chinese``), 0011-0020 English (``ESD-English``); the paper reports the
 two languages separately. Emotion folders are Angry, Happy, Neutral, Sad, Surprise for both.
+Speakers' sexes follow the speaker list of the ESD release's readme (five female and five male
+speakers per language, as Zhou et al. 2021 describe the corpus).
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ EMOTIONS = {"angry": "angry", "happy": "happy", "neutral": "neutral", "sad": "sa
 SPLITS = ("train", "evaluation", "test")
 
 _NAME = re.compile(r"^(?P<speaker>\d{4})_(?P<utterance>\d{6})$")
-COLUMNS = ("language", "split", "utterance")
+COLUMNS = ("language", "split", "utterance", "sex")
+_FEMALE = {"0001", "0002", "0003", "0007", "0009", "0015", "0016", "0017", "0018", "0019"}
+SPEAKER_SEX = {f"{i:04d}": "female" if f"{i:04d}" in _FEMALE else "male" for i in range(1, 21)}
 
 
 def parse_esd_path(path: str | os.PathLike) -> dict | None:
@@ -50,6 +54,7 @@ def parse_esd_path(path: str | os.PathLike) -> dict | None:
         "language": "Mandarin" if mandarin else "English",
         "split": split,
         "utterance": int(m["utterance"]),
+        "sex": SPEAKER_SEX[speaker],
     }
 
 
@@ -58,6 +63,6 @@ def read_esd(root: str | os.PathLike) -> pd.DataFrame:
 
     Columns: path, corpus (ESD-Chinese / ESD-English), speaker (``0001`` .. ``0020``), emotion,
     language, split (train / evaluation / test, empty when the tree has no split folders),
-    utterance. ``attrs["unmatched"]`` lists audio files that do not follow the layout.
+    utterance, sex. ``attrs["unmatched"]`` lists audio files that do not follow the layout.
     """
     return scan_corpus(root, "ESD", EXPECTED_NAMING, parse_esd_path, COLUMNS)
