@@ -171,7 +171,7 @@ def mismatch_entry(row: Mapping, category: str, labels: Sequence[str], threshold
         got = (f'<span class="bad">{html.escape(predicted)}</span> '
                f"({html.escape(_p_text(row, predicted, thresholds, pairwise))})")
     elif predicted == UNCERTAIN:
-        why = "uncertain: " + pairwise_rule_text(decision or {}, category, thresholds.get(expected))
+        why = "the rule: " + pairwise_rule_text(decision or {}, category, thresholds.get(expected))
         got = (f'<span class="bad">uncertain</span> ({html.escape(why)}'
                + "".join(f"; {html.escape(_p_text(row, lab, {}, pairwise))}" for lab in others) + ")")
     else:
