@@ -5,7 +5,8 @@ Definition (per system and category ``c``): among *judged* outputs (status ok or
 prompt expects label X in ``c`` while their source's predicted label in ``c`` is the other label
 Y (the prompt asks for a change), the share whose own predicted label is Y. 1 means the system
 copies the source's voice in that respect; 0 that it never keeps it. An output predicted X
-followed the prompt; one with no label (none passed its threshold, or ``uncertain``) is in
+followed the prompt; one answered ``uncertain`` (``n_uncertain``: the pairwise rule's margin) or
+left without a label (``n_no_label``: no label passed its threshold under the v1 rule) is in
 neither count but is in ``n``. Outputs whose source has no verdict in ``c``, or already carries X,
 say nothing about leakage and are left out; outputs that asked for a change but could not be
 judged are counted in ``n_failed``.
@@ -19,14 +20,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..styles.decision import UNCERTAIN
 from ..styles.labels import LabelSet
 from .intervals import wilson_interval
 from ..results import FAILED_STATUSES, SCORED_STATUSES, text_column
 
 LEAKAGE_COLUMNS = ["system", "category", "n", "n_kept_source", "leakage", "lo", "hi", "n_followed_prompt",
-                   "n_no_label", "n_failed"]
-#: Labels that are no verdict (C's ``uncertain``).
-NO_VERDICT = ("", "uncertain")
+                   "n_uncertain", "n_no_label", "n_failed"]
+#: Labels that are no verdict.
+NO_VERDICT = ("", UNCERTAIN)
 
 
 def source_leakage_table(scores: pd.DataFrame, label_set: LabelSet, confidence: float = 0.95) -> pd.DataFrame:
@@ -50,10 +52,12 @@ def source_leakage_table(scores: pd.DataFrame, label_set: LabelSet, confidence: 
             n = int(counted.sum())
             kept = int((counted & (predicted == source)).sum())
             followed = int((counted & (predicted == expected)).sum())
+            uncertain = int((counted & (predicted == UNCERTAIN)).sum())
             lo, hi = wilson_interval(kept / n, n, confidence) if n else (float("nan"), float("nan"))
             rows.append({"system": name, "category": category, "n": n, "n_kept_source": kept,
                          "leakage": kept / n if n else np.nan, "lo": lo, "hi": hi,
-                         "n_followed_prompt": followed, "n_no_label": n - kept - followed,
+                         "n_followed_prompt": followed, "n_uncertain": uncertain,
+                         "n_no_label": n - kept - followed - uncertain,
                          "n_failed": int((mine & failed).sum())})
     systems = {name: i for i, name in enumerate(dict.fromkeys(system))}
     categories = {c: i for i, c in enumerate(label_set.categories)}

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..results import BAD_ROW_STATUS, has_sources, output_rows, text_column
+from ..styles.decision import effective_thresholds
 from ..styles.labels import LabelSet
 from ..styles.reliability import weak_categories
 from .adherence import adherence_table, label_prf_table
@@ -28,7 +29,9 @@ from .speakers import speaker_adherence_table
 class Summary:
     """What a run's outputs show. Tables are DataFrames (``speaker_adherence`` and ``leakage``
     are None when not asked for); ``weak`` maps each category where the classifier's held-out
-    figures are weak to the reason (the rule of :mod:`stylecheck.styles.reliability`)."""
+    figures are weak to the reason (the rule of :mod:`stylecheck.styles.reliability`).
+    ``thresholds`` are the model's stored per-label thresholds (the v1 rule, and Table 2);
+    ``effective_thresholds`` what each label needs under the rule the model decides with."""
 
     label_set: LabelSet
     adherence: pd.DataFrame
@@ -45,6 +48,9 @@ class Summary:
     reliability: Mapping[str, Any] | None = None
     decision: Mapping[str, Any] | None = None
     weak: dict[str, str] = field(default_factory=dict)
+    #: label -> the probability it needs to be predicted under ``decision`` (see
+    #: :func:`stylecheck.styles.decision.effective_thresholds`); what texts and plots explain.
+    effective_thresholds: dict[str, float] = field(default_factory=dict)
 
     def run_notes(self) -> dict:
         """What ``run.json`` records about the summary so the terminal (and a reader of run.json)
@@ -123,12 +129,13 @@ def summarize(scores: pd.DataFrame, label_set: LabelSet, thresholds, group_by_sp
         speaker_adherence=(speaker_adherence_table(scores, label_set, threshold_map, count_failed=count_failed,
                                                    decision=decision)
                            if (group_by_speaker or has_speakers) else None),
-        confusion=confusion_table(scores, label_set),
-        distribution=predicted_distribution(scores, label_set),
+        confusion=confusion_table(scores, label_set, decision),
+        distribution=predicted_distribution(scores, label_set, decision),
         leakage=source_leakage_table(scores, label_set) if has_sources(scores) else None,
         not_computed={}, no_style=files_without_expectation(scores, label_set), count_failed=bool(count_failed),
         thresholds=threshold_map, reliability=reliability, decision=decision,
         weak=weak_categories(reliability, label_set),
+        effective_thresholds=effective_thresholds(label_set, thresholds, decision),
     )
     summary.not_computed = not_computed_reasons(scores, label_set, summary)
     return summary

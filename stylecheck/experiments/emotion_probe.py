@@ -88,6 +88,13 @@ def model_description(model: StyleModel) -> str:
     return f"{cfg.name} v{cfg.version}{where}"
 
 
+def plot_title(model: StyleModel) -> str:
+    """The model as the figure names it: its folder's name, not the machine's absolute path."""
+    cfg = model.config
+    where = f" ({Path(model.path).name})" if model.path is not None else ""
+    return f"{cfg.name} v{cfg.version}{where}"
+
+
 # -- files -----------------------------------------------------------------------------------
 def collect_probe_files(corpora: dict[str, str | os.PathLike], emotions: Sequence[str] = ("happy", "sad"),
                         ravdess_intensity: str = "strong") -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
@@ -334,7 +341,7 @@ def probe_emotion_corpora(corpora: dict[str, str | os.PathLike], model: StyleMod
         "probe_contrast.csv": write_csv(out / "probe_contrast.csv", differences),
         "probe_files.csv": write_csv(out / "probe_files.csv", scored),
         "probe.md": write_text(out / "probe.md", probe_markdown(result, labels, n_resamples)),
-        "probe.png": write_figure(out / "probe.png", plot_probe(summary, labels, title=result.model_name,
+        "probe.png": write_figure(out / "probe.png", plot_probe(summary, labels, title=plot_title(model),
                                                                 differences=differences)),
     }
     return result

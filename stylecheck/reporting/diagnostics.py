@@ -12,18 +12,20 @@ and ``report.html``); :func:`write_diagnostic_tables` writes the CSVs:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from ..analysis.confusion import confusion_matrix
+from ..analysis.adherence import ADHERENCE_COLUMNS
+from ..analysis.confusion import NO_LABEL, confusion_matrix
 from ..analysis.leakage import LEAKAGE_COLUMNS
 from ..io import write_csv
 from ..styles.labels import LabelSet
 from ..analysis.summary import Summary
+from ..styles.decision import UNCERTAIN, can_be_uncertain, can_have_no_label
 from ..styles.reliability import WEAK_RULE
 from ..markdown import markdown_table
-from .tables import display_system, format_interval
+from .tables import display_system, format_cell, format_interval
 
 RELIABILITY_COLUMNS = ["category", "labels", "held_out_f1", "held_out_f1_lo", "held_out_f1_hi", "accuracy",
                        "accuracy_lo", "accuracy_hi", "weak", "why_weak"]
@@ -57,10 +59,61 @@ LEAKAGE_NOTE = (
     "Source leakage, per system and category: among judged outputs whose prompt asks for label X "
     "while their source recording was predicted as the other label Y, the share predicted Y (the "
     "output kept the source's label). 1 = copies the source, 0 = never keeps it. Outputs whose "
-    "source has no label in the category or already has X are not counted; 95% Wilson intervals "
+    "source has no verdict in the category or already has X are not counted; 95% Wilson intervals "
     "over files; `followed` = predicted X; `failed` = could not be judged.")
-CONFUSION_NOTE = ("Rows: expected label; columns: predicted label, `no label` (no label passed its "
-                  "threshold), `uncertain` (no verdict) and `not judged` (the file could not be scored).")
+#: Why a column of outcomes is left out, by outcome.
+DROPPED_WHY = {
+    "uncertain": "this model's rule never answers uncertain (it has no uncertain margin)",
+    "no label": "this model's pairwise rule always answers a judged file (a label or uncertain)",
+}
+
+
+def shown_outcomes(decision: Mapping[str, Any] | None, categories,
+                   counts: Mapping[str, int] | None = None) -> list[str]:
+    """Which of ``uncertain`` / ``no label`` get a column for ``categories`` under the model's rule;
+    an outcome the rule cannot give still shows when ``counts`` (outcome -> files) has some."""
+    counts = counts or {}
+    out = []
+    if any(can_be_uncertain(decision, c) for c in categories) or counts.get(UNCERTAIN, 0):
+        out.append(UNCERTAIN)
+    if can_have_no_label(decision) or counts.get(NO_LABEL, 0):
+        out.append(NO_LABEL)
+    return out
+
+
+def _dropped_note(dropped: list[str]) -> str:
+    return "".join(f" No `{o}` column: {DROPPED_WHY[o]}." for o in dropped)
+
+
+def leakage_note(decision: Mapping[str, Any] | None, leakage: pd.DataFrame | None = None) -> str:
+    """:data:`LEAKAGE_NOTE` with the outcome columns this model's rule can fill."""
+    counts = {} if leakage is None or leakage.empty else {
+        UNCERTAIN: int(leakage["n_uncertain"].sum()), NO_LABEL: int(leakage["n_no_label"].sum())}
+    shown = shown_outcomes(decision, _categories(leakage), counts)
+    parts = [LEAKAGE_NOTE]
+    if UNCERTAIN in shown:
+        parts.append(" `uncertain` = the output's two labels were closer than the margin (no verdict).")
+    if NO_LABEL in shown:
+        parts.append(" `no label` = no label passed its threshold.")
+    return "".join(parts) + _dropped_note([o for o in (UNCERTAIN, NO_LABEL) if o not in shown])
+
+
+def confusion_note(confusion: pd.DataFrame | None) -> str:
+    """How to read the confusion matrices. ``uncertain`` and ``no label`` have a column where the
+    model's rule can give them (the table lists them even at zero, see
+    :func:`stylecheck.analysis.confusion.confusion_table`) or a file has them; the note says why
+    a missing one is missing."""
+    present = set() if confusion is None or confusion.empty else set(confusion["predicted"])
+    shown = [o for o in (UNCERTAIN, NO_LABEL) if o in present]
+    text = "Rows: expected label; columns: predicted label"
+    text += "".join({UNCERTAIN: ", `uncertain` (the two labels were closer than the category's margin: no verdict)",
+                     NO_LABEL: ", `no label` (no label passed its threshold)"}[o] for o in shown)
+    text += " and, when some file has it, `not judged` (the file could not be scored)."
+    return text + _dropped_note([o for o in (UNCERTAIN, NO_LABEL) if o not in shown])
+
+
+def _categories(table: pd.DataFrame | None) -> list[str]:
+    return [] if table is None or table.empty else list(dict.fromkeys(table["category"]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,17 +152,46 @@ def label_reliability(reliability: Mapping[str, Any] | None, label: str) -> str:
     return text
 
 
+def all_row_reliability(weak: Iterable[str], asked: Iterable[str]) -> str:
+    """The classifier's reliability for an ``all`` row: weak only through the categories that row's
+    files asked for (``asked``), never through a category nobody asked about."""
+    names = [c for c in asked if c in weak]
+    return f"WEAK: {', '.join(names)}" if names else "asked categories reliable"
+
+
+def asked_categories(adherence: pd.DataFrame) -> list[list[str]]:
+    """Per row of an adherence table: the categories with a row in the same group (system, and
+    speaker for speaker tables), i.e. the categories the group's files asked for."""
+    if adherence.empty:
+        return []
+    groups = [c for c in adherence.columns if c not in ADHERENCE_COLUMNS]
+    keys = [tuple(format_cell(v) for v in row) for row in adherence[groups].itertuples(index=False, name=None)]
+    by_group: dict[tuple, list[str]] = {}
+    for key, category in zip(keys, adherence["category"]):
+        if category != "all":
+            by_group.setdefault(key, []).append(str(category))
+    return [by_group.get(key, []) for key in keys]
+
+
 def category_reliability(reliability: Mapping[str, Any] | None, label_set: LabelSet, category: str,
-                         weak: Mapping[str, str]) -> str:
-    """Short text for one category (or ``all``): its labels' held-out F1 and a weak mark."""
+                         weak: Mapping[str, str], asked: Iterable[str] | None = None) -> str:
+    """Short text for one category: its labels' held-out F1 and a weak mark; for ``all``, the
+    weak categories among ``asked`` (default: every category of the label set)."""
     if category not in label_set.categories:
-        names = [c for c in label_set.categories if c in weak]
-        return f"weak: {', '.join(names)}" if names else "all categories reliable"
+        return all_row_reliability(weak, label_set.categories if asked is None else asked)
     parts = [f"{lab} {format_interval(fig['f1'], fig.get('lo'), fig.get('hi'), '.2f')}"
              for lab in label_set.categories[category]
              if (fig := ((reliability or {}).get("per_label") or {}).get(lab))]
     text = "F1 " + "; ".join(parts) if parts else "not measured"
     return ("WEAK: " if category in weak else "") + text
+
+
+def adherence_reliability_column(adherence: pd.DataFrame, reliability: Mapping[str, Any] | None,
+                                 label_set: LabelSet, weak: Mapping[str, str]) -> list[str]:
+    """The classifier's reliability beside each adherence row (``all`` rows: see
+    :func:`all_row_reliability`)."""
+    return [category_reliability(reliability, label_set, str(c), weak, asked)
+            for c, asked in zip(adherence["category"], asked_categories(adherence))]
 
 
 def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelSet,
@@ -139,16 +221,24 @@ def reliability_markdown(summary: Summary) -> str:
 # Leakage, confusion, distribution
 # --------------------------------------------------------------------------------------------
 
-def leakage_display(leakage: pd.DataFrame, weak: Mapping[str, str] | None = None) -> pd.DataFrame:
+def leakage_display(leakage: pd.DataFrame, weak: Mapping[str, str] | None = None,
+                    decision: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The leakage table for people; ``uncertain`` and ``no label`` columns only where the model's
+    rule (``decision``) can fill them or some output has them (see :func:`leakage_note`)."""
     weak = weak or {}
+    counts = {} if leakage.empty else {UNCERTAIN: int(leakage["n_uncertain"].sum()),
+                                       NO_LABEL: int(leakage["n_no_label"].sum())}
+    shown = shown_outcomes(decision, _categories(leakage), counts)
+    outcome_columns = {UNCERTAIN: "n_uncertain", NO_LABEL: "n_no_label"}
     rows = [{"system": display_system(r["system"]), "category": r["category"] + (" (weak)" if r["category"] in weak else ""),
              "n": int(r["n"]), "kept source": int(r["n_kept_source"]),
              "leakage [95% CI]": format_interval(r["leakage"], r["lo"], r["hi"]),
-             "followed prompt": int(r["n_followed_prompt"]), "no label": int(r["n_no_label"]),
+             "followed prompt": int(r["n_followed_prompt"]),
+             **{o: int(r[outcome_columns[o]]) for o in shown},
              "failed": int(r["n_failed"])}
             for _, r in leakage.iterrows()]
     return pd.DataFrame(rows, columns=["system", "category", "n", "kept source", "leakage [95% CI]",
-                                       "followed prompt", "no label", "failed"])
+                                       "followed prompt", *shown, "failed"])
 
 
 def confusion_blocks(confusion: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
@@ -181,11 +271,12 @@ def diagnostics_markdown(summary: Summary) -> str:
     parts = []
     leakage = summary.leakage
     if leakage is not None and not leakage.empty:
-        parts += ["\n## Source leakage\n", LEAKAGE_NOTE + "\n", markdown_table(leakage_display(leakage, weak))]
+        parts += ["\n## Source leakage\n", leakage_note(summary.decision, leakage) + "\n",
+                  markdown_table(leakage_display(leakage, weak, summary.decision))]
     parts.append("\n## Predicted labels per system\n")
     parts.append(markdown_table(distribution_display(summary.distribution)) if not summary.distribution.empty
                  else "No file was judged.\n")
-    parts += ["\n## Confusion per system and category\n", CONFUSION_NOTE + "\n"]
+    parts += ["\n## Confusion per system and category\n", confusion_note(summary.confusion) + "\n"]
     blocks = confusion_blocks(summary.confusion)
     for system, category, matrix in blocks:
         mark = " (weak category)" if category in weak else ""
@@ -207,6 +298,8 @@ def write_diagnostic_tables(out_dir: str | Path, summary: Summary) -> dict[str, 
     return written
 
 
-__all__ = ["CONFUSION_NOTE", "LEAKAGE_NOTE", "PROBABILITY_NOTE", "probability_note", "category_reliability", "confusion_blocks",
+__all__ = ["LEAKAGE_NOTE", "PROBABILITY_NOTE", "probability_note", "category_reliability", "confusion_blocks",
+           "confusion_note", "leakage_note", "shown_outcomes", "adherence_reliability_column", "all_row_reliability",
+           "asked_categories",
            "diagnostics_markdown", "distribution_display", "label_reliability", "leakage_display",
            "reliability_display", "reliability_markdown", "reliability_table", "write_diagnostic_tables"]

@@ -33,7 +33,7 @@ from .diagnostics import label_reliability, probability_note
 from .html_grid import MAX_FILE_ROWS, MAX_GRID_ITEMS, SCRIPT, file_table_section, grid_section
 from .html_sections import (
     DEFAULT_MAX_LISTED, AudioLinks, adherence_with_reliability, diagnostic_sections, failed_section, figures,
-    html_table, mismatch_section, model_section, omissions_section, status_counts,
+    html_table, mismatch_section, model_section, note_html, omissions_section, shown_folder, status_counts,
 )
 from .tables import adherence_note, comparison_display, label_prf_display
 
@@ -61,23 +61,34 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .controls { margin: 0.5em 0; font-size: 0.9em; }
 .controls input, .controls select, .controls button { font: inherit; margin-right: 0.5em; }
 .scroll { overflow-x: auto; }
-table.grid td.cell { min-width: 200px; }
-table.grid td.item { min-width: 11em; }
+/* The grid and the per-file table share the page's width whatever the number of systems:
+   fixed layout, cells wrap (long file names break anywhere), players shrink to their cell. */
+table.grid, table#files { width: 100%; table-layout: fixed; }
+table.grid td, table#files td, table.grid th, table#files th { overflow-wrap: anywhere; }
+table.grid th:first-child { width: 13em; }
+table#files th:first-child { width: 16em; }
+table#files th, table#files td { padding: 0.2em 0.35em; }
 table.grid td.source { background: #f7f9fc; }
-table.grid .lab { font-size: 0.85em; white-space: nowrap; }
+table.grid .lab { font-size: 0.85em; }
 table.grid .cat { color: #666; display: inline-block; min-width: 5.5em; }
 table.grid .file code { font-size: 0.8em; color: #555; }
-table.grid .prompt { font-size: 0.9em; max-width: 22em; }
+table.grid .prompt { font-size: 0.9em; }
 table.grid hr { border: 0; border-top: 1px dashed #ccc; }
+table.grid audio { width: 100%; max-width: 220px; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  .scroll { overflow: visible; }
+  .controls, audio { display: none; }
+  table { font-size: 0.8em; }
+  table.interactive tr[hidden] { display: table-row; }  /* print every row, not the shown page */
+  tr, figure { break-inside: avoid; }
+}
 figure { margin: 1em 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; box-sizing: border-box; }
 figcaption { color: #444; font-size: 0.9em; max-width: 70em; }
 audio { width: 220px; height: 32px; display: block; margin: 0.2em 0; }
 code { font-size: 0.95em; }
 """
-
-#: What each plot shows, by file stem; a plot without an entry is captioned by its name.
-
 
 def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], model_info: dict, out_dir: Path,
                 audio_root: Path, *, max_listed: int = DEFAULT_MAX_LISTED, generated: datetime | None = None,
@@ -89,6 +100,9 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
     model_info = model_info or {}
     generated = generated or datetime.now(timezone.utc)
     label_set, thresholds, weak = summary.label_set, summary.thresholds, summary.weak
+    # What each label needs under the rule the model decides with: every explanation uses these.
+    needed = summary.effective_thresholds or thresholds
+    decision = summary.decision
     adherence, label_prf, comparison = summary.adherence, summary.label_prf, summary.comparison
     speaker_adherence = summary.speaker_adherence
     src_of = links or AudioLinks(audio_root, out_dir)
@@ -105,21 +119,21 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
         f'<p class="meta">Model: {html.escape(model_name)} &middot; generated '
         f'{html.escape(generated.strftime("%Y-%m-%d %H:%M UTC"))} by stylecheck {html.escape(__version__)} '
         f"&middot; {len(scores)} file(s): {status_counts(scores)} &middot; audio from "
-        f"<code>{html.escape(str(audio_root))}</code></p>",
+        f"<code>{html.escape(shown_folder(audio_root, out_dir))}</code></p>",
         f'<p class="note"><b>How to read it.</b> {html.escape(probability_note(model_info.get("decision")))} Adherence is the share of '
         "judged files whose predicted label is the expected one.</p>",
         '<h2 id="adherence">Adherence per system and category</h2>',
         '<p class="note">Share of files whose predicted label matches the expected one; '
         "category <code>all</code>: every expected category matches. 95% Wilson score intervals "
         "(on the effective number of files when speakers are known). "
-        + html.escape(adherence_note(bool(adherence.attrs.get("count_failed", True))).replace("`", ""))
+        + note_html(adherence_note(bool(adherence.attrs.get("count_failed", True))))
         + " The last column is the classifier's own held-out F1 for the category's labels.</p>",
         adherence_with_reliability(adherence, reliability, label_set, weak) if not adherence.empty
         else "<p>No file had an expected style, so adherence was not computed; the predicted labels per "
              'system are <a href="#predicted">below</a>.</p>',
         weak_note,
         '<h2 id="grid-section">Prompts &times; systems</h2>',
-        grid_section(scores, label_set, thresholds, src_of, max_items=max_grid_items),
+        grid_section(scores, label_set, needed, src_of, max_items=max_grid_items),
     ]
     sections += diagnostic_sections(summary)
     if speaker_adherence is not None:
@@ -143,14 +157,14 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
                  else "<p>No file had an expected style, so no label was evaluated.</p>",
                  "<h2>Plots</h2>", figures(plots),
                  '<h2 id="mismatches-section">Files whose style did not match</h2>',
-                 mismatch_section(outputs, label_set, thresholds, src_of, max_listed),
+                 mismatch_section(outputs, label_set, needed, src_of, max_listed, decision),
                  '<h2 id="files-section">Every file</h2>',
                  '<p class="note">Outputs and source recordings with their status, predicted label per category '
                  "and every label's probability; click a column title to sort.</p>",
                  file_table_section(scores, label_set, max_rows=max_file_rows),
                  "<h2>Files that failed</h2>", failed_section(scores),
                  omissions_section(summary.not_computed, summary.no_style),
-                 '<h2 id="model">Model</h2>', model_section(model_info, label_set, thresholds, weak)]
+                 '<h2 id="model">Model</h2>', model_section(model_info, label_set, thresholds, weak, needed, out_dir)]
     players_note = ('<p class="note">Players link to the audio by relative paths; the audio the page plays '
                     "is copied under <code>audio/</code> beside this page, so this folder can be moved or zipped "
                     "on its own.</p>" if src_of.copy else

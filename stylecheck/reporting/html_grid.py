@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -30,6 +31,8 @@ PLAYABLE_STATUSES = ("ok", "unlisted", "no_speech")
 SCRIPT = """
 (function () {
   "use strict";
+  // Natural order for text: "p3" before "p10".
+  var collator = new Intl.Collator(undefined, {numeric: true, sensitivity: "base"});
   function sortValue(row, index, numeric) {
     var cell = row.cells[index];
     var raw = cell ? (cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent) : "";
@@ -84,7 +87,7 @@ SCRIPT = """
           if (a[0] === null || b[0] === null) {   // rows without a value go last either way
             return a[0] === b[0] ? a[1] - b[1] : (a[0] === null ? 1 : -1);
           }
-          var cmp = a[0] < b[0] ? -1 : (a[0] > b[0] ? 1 : 0);
+          var cmp = numeric ? (a[0] < b[0] ? -1 : (a[0] > b[0] ? 1 : 0)) : collator.compare(a[0], b[0]);
           return (ascending ? cmp : -cmp) || a[1] - b[1];
         });
         order = keyed.map(function (entry) { return entry[2]; });
@@ -101,6 +104,12 @@ SCRIPT = """
   Array.prototype.forEach.call(document.querySelectorAll("table.interactive"), setup);
 })();
 """
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders the numbers inside names by value: ``p3`` before ``p10``."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.split(r"(\d+)", text) if part)
 
 
 def esc(value) -> str:
@@ -266,7 +275,12 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
     keys, how = grid_keys(outputs)
     system_of = text_column(outputs, "system").tolist()
     systems = list(dict.fromkeys(system_of))
-    items = list(dict.fromkeys(keys))
+    # Rows in the natural order of their files (p3 before p10), whatever the key.
+    first_file: dict[str, tuple] = {}
+    for key, file in zip(keys, text_column(outputs, "file")):
+        name = natural_key(file.split("/", 1)[-1])
+        first_file[key] = min(first_file.get(key, name), name)
+    items = sorted(dict.fromkeys(keys), key=lambda k: first_file[k])
     shown_items = items[:max_items]
     shown = set(shown_items)
     has_source = bool((text_column(outputs, "source") != "").any())
@@ -292,7 +306,9 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
         first = next(iter(part.values()))[0]
         expected = [as_text(first.get(f"expected_{c}")) for c in label_set.categories]
         prompt = as_text(first.get("prompt"))
-        item_cell = (f'<td class="item" data-sort="{esc(key)}"><code>{esc(key)}</code>'
+        # When files are paired by prompt, the key is the prompt: shown once.
+        item_cell = (f'<td class="item" data-sort="{esc(key)}">'
+                     + (f"<code>{esc(key)}</code>" if key != prompt else "")
                      + (f'<div class="prompt">{esc(prompt)}</div>' if prompt else "")
                      + (f'<div class="meta">expects: {esc("; ".join(e for e in expected if e))}</div>'
                         if any(expected) else "") + "</td>")
@@ -329,7 +345,8 @@ def file_table_section(scores: pd.DataFrame, label_set: LabelSet, max_rows: int 
     probability; sortable by any column."""
     if scores.empty:
         return "<p>No file.</p>"
-    shown = scores.head(max_rows)
+    files = text_column(scores, "file").tolist()
+    shown = scores.iloc[sorted(range(len(files)), key=lambda i: natural_key(files[i]))].head(max_rows)
     labels = list(label_set.labels)
     head = [sort_header("file"), sort_header("system"), sort_header("status")]
     head += [sort_header(c) for c in label_set.categories]

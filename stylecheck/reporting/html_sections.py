@@ -7,6 +7,7 @@ import base64
 import html
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
@@ -18,9 +19,10 @@ from ..analysis.summary import Summary
 from ..errors import InvalidValueError, MissingFileError
 from ..results import FAILED_STATUSES, as_text, match_flag, text_column
 from ..styles.labels import LabelSet
+from ..styles.decision import UNCERTAIN, margin_for
 from .diagnostics import (
-    CONFUSION_NOTE, LEAKAGE_NOTE, category_reliability, confusion_blocks, distribution_display,
-    label_reliability, leakage_display,
+    adherence_reliability_column, confusion_blocks, confusion_note, distribution_display, label_reliability,
+    leakage_display, leakage_note,
 )
 from .portable import copy_audio, key_path
 from .tables import adherence_display, display_system, format_cell, not_computed_lines
@@ -34,16 +36,23 @@ CAPTIONS = {
                   "where the classifier itself is unreliable on held-out speech."),
     "expected_probability": ("For every judged file and each category it expects, the probability the "
                              "classifier gave the expected label (x: that label; colour: system; box: "
-                             "quartiles). Dashed lines are the labels' thresholds: a point below its line "
-                             "did not get the expected label."),
+                             "quartiles). Dashed lines mark the probability the label needs to be predicted "
+                             "under the model's rule (see Model): a point below its line did not get the "
+                             "expected label."),
     "predicted_labels": ("Predicted labels per system, one panel per category: the share of each system's "
-                         "judged files predicted as each label, uncertain, or with no label (no label "
-                         "passed its threshold). Needs no expectations."),
+                         "judged files predicted as each label, or answered uncertain (no verdict) or "
+                         "left with no label, where the model's rule can give these. Needs no expectations."),
 }
 
 
 def _esc(value) -> str:
     return html.escape(format_cell(value), quote=True)
+
+
+def note_html(text: str) -> str:
+    """Escaped prose in which Markdown's `code` marks become ``<code>`` (the notes are shared
+    with ``summary.md``; a page must not show the backticks)."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", html.escape(text, quote=False))
 
 
 def html_table(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
@@ -67,6 +76,21 @@ def audio_src(audio_path: Path, out_dir: Path) -> str:
     except ValueError:
         return Path(audio_path).resolve().as_uri()
     return quote(rel.replace(os.sep, "/"), safe="/")
+
+
+#: A folder more levels above the report than this is named, not walked to (no machine paths).
+MAX_LEVELS_UP = 2
+
+
+def shown_folder(folder: Path | str, out_dir: Path) -> str:
+    """A folder (or file) as the page names it: relative to the report's folder when it is near
+    it (the page and the audio travel together), else just its name; never the machine's
+    absolute path."""
+    try:
+        rel = os.path.relpath(Path(folder).resolve(), Path(out_dir).resolve()).replace(os.sep, "/")
+    except ValueError:  # another drive
+        return Path(folder).name
+    return rel if rel.split("/").count("..") <= MAX_LEVELS_UP else Path(folder).name
 
 
 def image_data_uri(path: Path) -> str:
@@ -116,33 +140,50 @@ def _probability(row: Mapping, label: str) -> float:
         return float("nan")
 
 
-def _p_text(row: Mapping, label: str, thresholds: Mapping[str, float]) -> str:
-    """``p(Male) = 0.03, threshold 0.50``: a label's probability named, with its threshold."""
+def _p_text(row: Mapping, label: str, thresholds: Mapping[str, float], pairwise: bool = False) -> str:
+    """``p(Male) = 0.03, threshold 0.50`` (v1 rule) or ``p(Male) = 0.03, needs 0.59`` (pairwise
+    rule): a label's probability named, with what the model's rule needs for it."""
     p = _probability(row, label)
     text = f"p({label}) = " + (f"{p:.2f}" if math.isfinite(p) else "n/a")
     if label in thresholds:
-        text += f", threshold {thresholds[label]:.2f}"
+        text += (", needs " if pairwise else ", threshold ") + f"{thresholds[label]:.2f}"
     return text
 
 
-def mismatch_entry(row: Mapping, category: str, labels: Sequence[str], thresholds: Mapping[str, float]) -> str:
+def pairwise_rule_text(decision: Mapping[str, Any], category: str, needed: float | None) -> str:
+    """The pairwise rule for one category, in words, with the probability a label needs
+    (``needed``, from :func:`stylecheck.styles.decision.effective_thresholds`)."""
+    text = f"a label's probability must exceed the other's by the margin {margin_for(decision, category):.2f}"
+    return text + (f", i.e. p \u2265 {needed:.2f}" if needed is not None else "")
+
+
+def mismatch_entry(row: Mapping, category: str, labels: Sequence[str], thresholds: Mapping[str, float],
+                   decision: Mapping[str, Any] | None = None) -> str:
     """One category of a mismatched file: the expected label and the predicted one, each with
-    its own probability and threshold (escaped HTML)."""
+    its own probability and what the model's rule needed for it (escaped HTML). ``thresholds``
+    are the effective thresholds (label -> needed probability); ``decision`` the model's rule
+    (None: the v1 per-label thresholds)."""
     expected = as_text(row.get(f"expected_{category}"))
     predicted = as_text(row.get(f"predicted_{category}"))
-    if predicted and predicted != "uncertain":
-        got = f'<span class="bad">{html.escape(predicted)}</span> ({html.escape(_p_text(row, predicted, thresholds))})'
+    pairwise = decision is not None
+    others = [lab for lab in labels if lab != expected]
+    if predicted and predicted != UNCERTAIN:
+        got = (f'<span class="bad">{html.escape(predicted)}</span> '
+               f"({html.escape(_p_text(row, predicted, thresholds, pairwise))})")
+    elif predicted == UNCERTAIN:
+        why = "the rule: " + pairwise_rule_text(decision or {}, category, thresholds.get(expected))
+        got = (f'<span class="bad">uncertain</span> ({html.escape(why)}'
+               + "".join(f"; {html.escape(_p_text(row, lab, {}, pairwise))}" for lab in others) + ")")
     else:
-        others = [lab for lab in labels if lab != expected]
-        why = "uncertain" if predicted == "uncertain" else "no label passed its threshold"
-        got = (f'<span class="bad">no label</span> ({why}' +
-               "".join(f"; {html.escape(_p_text(row, lab, thresholds))}" for lab in others) + ")")
+        got = ('<span class="bad">no label</span> (no label passed its threshold'
+               + "".join(f"; {html.escape(_p_text(row, lab, thresholds, pairwise))}" for lab in others) + ")")
     return (f"{html.escape(category)}: expected {html.escape(expected)} "
-            f"({html.escape(_p_text(row, expected, thresholds))}) &rarr; predicted {got}")
+            f"({html.escape(_p_text(row, expected, thresholds, pairwise))}) &rarr; predicted {got}")
 
 
 def mismatch_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[str, float],
-                      src_of: Callable[[str], str | None], max_listed: int) -> str:
+                     src_of: Callable[[str], str | None], max_listed: int,
+                     decision: Mapping[str, Any] | None = None) -> str:
     categories = list(label_set.categories)
     rows = mismatched_rows(scores, categories)
     if rows.empty:
@@ -152,10 +193,11 @@ def mismatch_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapp
         parts.append(f' The first {max_listed} are listed; <a href="scores.csv">scores.csv</a> has all of them.')
     parts.append("</p>")
     parts.append('<table id="mismatches"><thead><tr><th>file</th><th>listen</th><th>prompt</th>'
-                 "<th>expected &rarr; predicted (probabilities and thresholds)</th></tr></thead><tbody>")
+                 "<th>expected &rarr; predicted (probabilities and what the model's rule needs)</th>"
+                 "</tr></thead><tbody>")
     for row in rows.head(max_listed).to_dict("records"):
         file = as_text(row.get("file"))
-        entries = [mismatch_entry(row, c, label_set.categories[c], thresholds) for c in categories
+        entries = [mismatch_entry(row, c, label_set.categories[c], thresholds, decision) for c in categories
                    if match_flag(row.get(f"match_{c}")) == 0]
         system = as_text(row.get("system"))
         system_note = f'<br><span class="meta">system: {html.escape(system)}</span>' if system else ""
@@ -200,29 +242,55 @@ def _plain(value: Any) -> str:
     return format_cell(value)
 
 
+def rule_summary(decision: Mapping[str, Any] | None, label_set: LabelSet, effective: Mapping[str, float]) -> str:
+    """How the model turns probabilities into a label, in words, per category."""
+    if decision is None:
+        return ("per-label thresholds: the most probable label at or above its own threshold; "
+                "no label when none reaches it")
+    parts = []
+    for category, labels in label_set.categories.items():
+        needed = effective.get(labels[0])
+        parts.append(f"{category}: " + pairwise_rule_text(decision, category, needed))
+    return ("pairwise: the more probable label of each category, uncertain when it does not lead the other "
+            "by the category's margin (" + "; ".join(parts) + ")")
+
+
 def model_section(model_info: Mapping, label_set: LabelSet, thresholds: Mapping[str, float],
-                  weak: Mapping[str, str]) -> str:
+                  weak: Mapping[str, str], effective: Mapping[str, float] | None = None,
+                  out_dir: Path | None = None) -> str:
+    """Facts about the model, the rule it decides with, and per label what it needs to be predicted
+    (``effective``, the effective thresholds; ``thresholds`` are the stored per-label thresholds,
+    which a pairwise model uses only for the paper's Table 2)."""
     if not model_info:
         return "<p>No model information was given.</p>"
+    decision = model_info.get("decision")
+    effective = dict(thresholds if effective is None else effective)
     reliability = model_info.get("reliability")
     facts = [("name", model_info.get("name")), ("version", model_info.get("version")),
-             ("stored at", model_info.get("path")), ("speech encoder", _plain(model_info.get("backbone") or "")),
+             ("stored at", shown_folder(model_info["path"], out_dir or Path.cwd()) if model_info.get("path") else None),
+             ("speech encoder", _plain(model_info.get("backbone") or "")),
              ("decision rule", _plain(model_info.get("decision") or "")),
+             ("how a label is predicted", rule_summary(decision, label_set, effective)),
              ("reliability measured on", (reliability or {}).get("source", "not stored with this model"))]
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_esc(v)}</td></tr>" for k, v in facts if v not in (None, ""))
-    per_label = pd.DataFrame(
-        [{"category": c + (" (weak)" if c in weak else ""), "label": lab,
-          "threshold": f"{thresholds[lab]:.3f}" if lab in thresholds else "",
-          "held-out F1 [95% CI], positive speakers": label_reliability(reliability, lab)}
-         for c, labels in label_set.categories.items() for lab in labels])
-    return f"<table>{rows}</table>" + html_table(per_label)
+    table = []
+    for c, labels in label_set.categories.items():
+        for lab in labels:
+            row = {"category": c + (" (weak)" if c in weak else ""), "label": lab}
+            if decision is None:
+                row["threshold"] = f"{thresholds[lab]:.3f}" if lab in thresholds else ""
+            else:
+                row["needs p \u2265"] = f"{effective[lab]:.3f}" if lab in effective else ""
+                row["stored threshold (Table 2 only)"] = f"{thresholds[lab]:.3f}" if lab in thresholds else ""
+            row["held-out F1 [95% CI], positive speakers"] = label_reliability(reliability, lab)
+            table.append(row)
+    return f"<table>{rows}</table>" + html_table(pd.DataFrame(table))
 
 
 def adherence_with_reliability(adherence: pd.DataFrame, reliability, label_set: LabelSet,
                                weak: Mapping[str, str]) -> str:
     display = adherence_display(adherence)
-    display["classifier (held-out)"] = [category_reliability(reliability, label_set, c, weak)
-                                        for c in adherence["category"]]
+    display["classifier (held-out)"] = adherence_reliability_column(adherence, reliability, label_set, weak)
     return html_table(display)
 
 
@@ -246,8 +314,9 @@ def diagnostic_sections(summary: Summary) -> list[str]:
     weak = summary.weak
     leakage = summary.leakage
     if leakage is not None:
-        sections += ['<h2 id="leakage">Source leakage</h2>', f'<p class="note">{html.escape(LEAKAGE_NOTE)}</p>',
-                     html_table(leakage_display(leakage, weak)) if not leakage.empty
+        sections += ['<h2 id="leakage">Source leakage</h2>',
+                     f'<p class="note">{note_html(leakage_note(summary.decision, leakage))}</p>',
+                     html_table(leakage_display(leakage, weak, summary.decision)) if not leakage.empty
                      else "<p>No output asked for a label other than its source's, so leakage was not computed.</p>"]
     distribution = summary.distribution
     if distribution is not None:
@@ -257,7 +326,7 @@ def diagnostic_sections(summary: Summary) -> list[str]:
     confusion = summary.confusion
     if confusion is not None and not confusion.empty:
         sections += ['<h2 id="confusion">Confusion per system and category</h2>',
-                     f'<p class="note">{html.escape(CONFUSION_NOTE)}</p>']
+                     f'<p class="note">{note_html(confusion_note(confusion))}</p>']
         for system, category, matrix in confusion_blocks(confusion):
             mark = " (weak category: read as an indication)" if category in weak else ""
             sections += [f"<h3>{html.escape(display_system(system))}: {html.escape(category)}{html.escape(mark)}</h3>",

@@ -26,7 +26,7 @@ def write_summary_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary,
     write_diagnostic_tables(out_dir, summary)
     plots = [plot_adherence(summary.adherence, out_dir / "adherence.png", weak=summary.weak),
              plot_expected_probability(output_rows(scores), summary.label_set, out_dir / "expected_probability.png",
-                                       thresholds=summary.thresholds),
+                                       thresholds=summary.effective_thresholds or summary.thresholds),
              plot_predicted_distribution(summary.distribution, summary.label_set, out_dir / "predicted_labels.png")]
     plots = [p for p in plots if p is not None]
     write_report_html(out_dir, scores, summary, plots, model_info, audio_dir, copy_audio=copy_audio)

@@ -100,7 +100,9 @@ def plot_expected_probability(scores: pd.DataFrame, label_set: LabelSet, path: s
                               thresholds=None) -> Path:
     """Box plot with the individual files overlaid: the probability of each expected label
     (x: label, colour: system). High boxes mean the audio carries the requested style clearly;
-    ``thresholds`` (label -> value), when given, are marked on each label."""
+    ``thresholds`` (label -> value), when given, are marked on each label: pass the effective
+    thresholds (:func:`stylecheck.styles.decision.effective_thresholds`), what the label needs
+    under the model's rule, not the stored per-label ones."""
     data = expected_probabilities(scores, label_set)
     if data.empty:
         return write_figure(path, _empty_figure("No scored file had an expected style: nothing to plot."))
@@ -122,12 +124,12 @@ def plot_expected_probability(scores: pd.DataFrame, label_set: LabelSet, path: s
             ax.scatter(pos + rng.uniform(-width * 0.25, width * 0.25, values.size), values, s=8,
                        color=color, alpha=0.8, zorder=3, label=display_system(system) if j == 0 else None)
     if thresholds is not None:
-        # The label is predicted only at or above its threshold: points below the line failed.
+        # The label is predicted only at or above the line: points below it were not.
         drawn = False
         for j, label in enumerate(labels):
             if label in thresholds:
                 ax.hlines(float(thresholds[label]), j - 0.45, j + 0.45, colors="black", linestyles="dashed", lw=1.2,
-                          label=None if drawn else "threshold", zorder=4)
+                          label=None if drawn else "needed to be predicted", zorder=4)
                 drawn = True
     ax.set_xticks(np.arange(len(labels)), labels, rotation=30 if len(labels) > 6 else 0)
     ax.set_xlim(-0.6, len(labels) - 0.4)

@@ -63,13 +63,13 @@ def format_interval(value, lo, hi, floatfmt: str = ".3f") -> str:
 
 def adherence_display(adherence: pd.DataFrame, floatfmt: str = ".3f") -> pd.DataFrame:
     """Group columns (system, ...), category, files judged, matched, adherence with its 95%
-    interval, failed files."""
+    interval, failed files, and files answered uncertain (judged, no verdict: not matched)."""
     groups = [c for c in adherence.columns if c not in ADHERENCE_COLUMNS]
-    columns = groups + ["category", "n", "matched", "adherence [95% CI]", "failed"]
+    columns = groups + ["category", "n", "matched", "adherence [95% CI]", "failed", "uncertain"]
     rows = [{**{g: display_system(r[g]) if g == "system" else format_cell(r[g]) for g in groups},
              "category": r["category"], "n": int(r["n"]), "matched": int(r["n_matched"]),
              "adherence [95% CI]": format_interval(r["adherence"], r["lo"], r["hi"], floatfmt),
-             "failed": int(r["n_failed"])}
+             "failed": int(r["n_failed"]), "uncertain": int(r.get("n_uncertain", 0) or 0)}
             for _, r in adherence.iterrows()]
     return pd.DataFrame(rows, columns=columns)
 
@@ -102,7 +102,8 @@ def adherence_note(count_failed: bool) -> str:
     if count_failed:
         return ("`failed`: listed files with an expectation that could not be judged (error, missing, "
                 "no_speech; a skipped bad STYLES.csv row in `all`); they count as not adhering and are "
-                "included in `n` (`--judged-only` rates judged files only).")
+                "included in `n` (`--judged-only` rates judged files only). `uncertain`: judged files the "
+                "model gave no verdict (its two labels too close); they count as not matched.")
     return ("`failed`: listed files with an expectation that could not be judged (error, missing, "
             "no_speech, bad rows); this run rated judged files only (`--judged-only`), so they are "
             "NOT in `n`.")

@@ -17,6 +17,7 @@ def print_run_summary(out: Path, console: Console) -> None:
     import pandas as pd
     from rich.table import Table
 
+    from .diagnostics import all_row_reliability, asked_categories
     from .tables import not_computed_lines
 
     summary = out / "summary.csv"
@@ -31,15 +32,18 @@ def print_run_summary(out: Path, console: Console) -> None:
         for c in ("system", "category", "n", "adherence", "failed", "uncertain", "classifier (held-out)"):
             table.add_column(c)
         classifier = _classifier_column(out)
-        for r in df.to_dict("records"):
+        weak = [c for c, text in classifier.items() if text.startswith("WEAK")]
+        marks = []
+        for r, asked in zip(df.to_dict("records"), asked_categories(df)):
             iv = f"{float(r['adherence']):.2f}" if r["adherence"] != "" else "n/a"
             if r.get("lo", "") != "" and r.get("hi", "") != "":
                 iv += f" [{float(r['lo']):.2f}, {float(r['hi']):.2f}]"
+            marks.append(classifier.get(str(r["category"]), "") if str(r["category"]) != "all"
+                         else all_row_reliability(weak, asked) if classifier else "")
             table.add_row(str(r.get("system", "")) or "-", str(r["category"]), str(r["n"]), iv,
-                          str(r.get("n_failed", "")), str(r.get("n_uncertain", "")),
-                          classifier.get(str(r["category"]), ""))
+                          str(r.get("n_failed", "")), str(r.get("n_uncertain", "")), marks[-1])
         console.print(table)
-        if any(v.startswith("WEAK") for v in classifier.values()):
+        if any(v.startswith("WEAK") for v in marks):
             from ..styles.reliability import WEAK_RULE
 
             console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
@@ -74,18 +78,15 @@ def _print_predicted(out: Path, console: Console) -> None:
 
 
 def _classifier_column(out: Path) -> dict[str, str]:
-    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv."""
+    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv
+    (the ``all`` row's text depends on the categories its system asked for: see the caller)."""
     import pandas as pd
 
     path = out / "reliability.csv"
     if not path.is_file():
         return {}
-    rows = pd.read_csv(path, keep_default_na=False).to_dict("records")
     column = {}
-    for r in rows:
+    for r in pd.read_csv(path, keep_default_na=False).to_dict("records"):
         f1 = f"lowest label F1 {float(r['held_out_f1']):.2f}" if r["held_out_f1"] != "" else "not measured"
         column[str(r["category"])] = ("WEAK: " if str(r["weak"]) == "True" else "") + f1
-    if rows:
-        weak = [str(r["category"]) for r in rows if str(r["weak"]) == "True"]
-        column["all"] = "WEAK: has weak categories" if weak else ""
     return column

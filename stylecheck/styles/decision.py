@@ -55,6 +55,41 @@ def margin_for(decision: Mapping[str, Any], category: str) -> float:
     return float(margin)
 
 
+def effective_thresholds(label_set: LabelSet, thresholds, decision: Mapping[str, Any] | None) -> dict[str, float]:
+    """label -> the probability the label needs to be the answer under the model's rule: the one
+    place that says it, for every text and plot that explains a decision.
+
+    * v1 rule (``decision`` None): the label's own threshold (``thresholds`` in label order, or
+      label -> value; 0.5 when absent).
+    * pairwise rule: the label's share of its pair must lead the other's by the category's margin
+      ``m``, i.e. ``q >= (1 + m) / 2`` (0.5 with no margin). Categories with more than two labels
+      have no single threshold under this rule (the lead over the runner-up depends on the
+      third label), so their labels are left out."""
+    if decision is None:
+        if thresholds is None:
+            return {lab: 0.5 for lab in label_set.labels}
+        if isinstance(thresholds, Mapping):
+            return {lab: float(thresholds.get(lab, 0.5)) for lab in label_set.labels}
+        return dict(zip(label_set.labels, (float(t) for t in thresholds)))
+    out = {}
+    for cat, labels in label_set.categories.items():
+        if len(labels) == 2:
+            needed = (1.0 + margin_for(decision, cat)) / 2.0
+            out.update({lab: needed for lab in labels})
+    return out
+
+
+def can_be_uncertain(decision: Mapping[str, Any] | None, category: str) -> bool:
+    """Whether the rule can answer ``uncertain`` in ``category`` (pairwise with a margin > 0)."""
+    return decision is not None and margin_for(decision, category) > 0.0
+
+
+def can_have_no_label(decision: Mapping[str, Any] | None) -> bool:
+    """Whether the rule can leave a judged file without a label (only the v1 per-label thresholds:
+    the pairwise rule always answers, a label or ``uncertain``)."""
+    return decision is None
+
+
 def pair_probabilities(probs: np.ndarray, label_set: LabelSet) -> np.ndarray:
     """``probs`` normalised to sum to 1 within each category (the calibrated pair probability of a
     pairwise model); rows whose category sums to 0 get equal shares."""

@@ -89,3 +89,44 @@ def test_predicted_distribution_needs_no_expectations():
     gender = dist[dist.category == "gender"].set_index("predicted")
     assert gender.loc["Male", "n"] == 2 and gender.loc["Male", "share"] == pytest.approx(0.5)
     assert gender.loc["no label", "n"] == 1 and gender["n"].sum() == 4  # the failed file is not judged
+
+
+PAIRWISE = {"rule": "pairwise", "uncertain_margin": 0.2}
+
+
+def pairwise_vc_scores() -> pd.DataFrame:
+    """Sources Female; outputs asked for Male: one kept Female, one followed, two uncertain (the
+    pairwise rule's answer inside the margin), none without a label."""
+    rows = [score_row("src.wav", predicted={"gender": "Female"})]
+    answers = ["Female", "Male", "uncertain", "uncertain"]
+    for i, answer in enumerate(answers):
+        row = score_row(f"sys/u{i}.wav", system="sys", expected={"gender": "Male"},
+                        predicted={"gender": "Female" if answer == "uncertain" else answer})
+        row.update(predicted_gender=answer, match_gender=answer == "Male")
+        rows.append(row)
+    frame = scores_frame(rows).assign(role=["source"] + ["output"] * 4, source=[""] + ["src.wav"] * 4)
+    return attach_source_labels(frame, PAPER_LABELS)
+
+
+def test_leakage_counts_uncertain_apart_from_no_label():
+    """Issue 21 item 5: uncertain outputs were counted under "no label"."""
+    table = source_leakage_table(pairwise_vc_scores(), PAPER_LABELS).set_index(["system", "category"])
+    row = table.loc[("sys", "gender")]
+    assert (row.n, row.n_kept_source, row.n_followed_prompt, row.n_uncertain, row.n_no_label) == (4, 1, 1, 2, 0)
+
+
+def test_confusion_has_no_always_zero_no_label_column_under_the_pairwise_rule():
+    scores = pairwise_vc_scores()
+    pairwise = confusion_matrix(confusion_table(scores, PAPER_LABELS, PAIRWISE), "sys", "gender")
+    assert list(pairwise.columns) == ["Female", "Male", "uncertain"] and pairwise.loc["Male", "uncertain"] == 2
+    # Under the v1 rule "no label" is a possible outcome, listed even at zero.
+    v1 = confusion_matrix(confusion_table(scores, PAPER_LABELS, None), "sys", "gender")
+    assert "no label" in v1.columns
+    dist = predicted_distribution(scores[scores["role"] == "output"], PAPER_LABELS, PAIRWISE)
+    gender = dist[dist.category == "gender"]
+    assert "no label" not in set(gender["predicted"]) and gender.set_index("predicted").loc["uncertain", "n"] == 2
+    # A rule without any margin never answers uncertain: no zero uncertain row either.
+    no_margin = predicted_distribution(scores.iloc[1:3], PAPER_LABELS, {"rule": "pairwise", "uncertain_margin": 0.0})
+    assert set(no_margin.loc[no_margin.category == "gender", "predicted"]) == {"Female", "Male"}
+    # An outcome the rule cannot give still shows when files have it (age: nothing predicted here).
+    assert no_margin.set_index(["category", "predicted"]).loc[("age", "no label"), "n"] == 2

@@ -86,3 +86,20 @@ def test_the_python_api_decides_as_the_cli_does():
     assert answers["brightness"] == ["uncertain"]
     decided = dict(zip(model.labels, model.decide(probs)[0]))
     assert decided["Female"] and not decided["Adult"] and not decided["Dark"] and not decided["Teenager"]
+
+
+def test_effective_thresholds_follow_the_rule_the_model_decides_with():
+    """Issue 21 item 5: what a label needs is the rule's, not the stored 0.5."""
+    from stylecheck.styles.decision import effective_thresholds
+
+    stored = [0.5] * len(PAPER_LABELS.labels)
+    assert effective_thresholds(PAPER_LABELS, stored, None)["Dark"] == 0.5  # v1: the label's threshold
+    margins = {"rule": "pairwise", "uncertain_margin": {"brightness": 0.18, "gender": 0.0}}
+    needed = effective_thresholds(PAPER_LABELS, stored, margins)
+    assert needed["Dark"] == needed["Bright"] == pytest.approx(0.59)
+    assert needed["Female"] == 0.5 and needed["Adult"] == 0.5  # no margin given: 0.5
+    # The threshold is exactly where decide_categories switches from uncertain to the label.
+    config = ModelConfig(decision=margins)
+    for p_dark, answer in ((0.52, UNCERTAIN), (0.589, UNCERTAIN), (0.5901, "Dark")):
+        probs = np.array([row(Dark=p_dark, Bright=1 - p_dark)])
+        assert decide_categories(probs, config)["brightness"] == [answer]
