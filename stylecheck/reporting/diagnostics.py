@@ -21,12 +21,12 @@ from ..analysis.leakage import LEAKAGE_COLUMNS
 from ..io import write_csv
 from ..styles.labels import LabelSet
 from ..analysis.summary import Summary
-from ..styles.reliability import WEAK_RULE
+from ..styles.reliability import WEAK_RULE, reliability_label
 from ..markdown import markdown_table
 from .tables import display_system, format_interval
 
 RELIABILITY_COLUMNS = ["category", "labels", "held_out_f1", "held_out_f1_lo", "held_out_f1_hi", "accuracy",
-                       "accuracy_lo", "accuracy_hi", "weak", "why_weak"]
+                       "accuracy_lo", "accuracy_hi", "weak", "why_weak", "setting"]
 
 PROBABILITY_NOTE = (
     "Each label gets a probability from the classifier: its calibrated estimate that listeners "
@@ -84,7 +84,8 @@ def reliability_table(reliability: Mapping[str, Any] | None, label_set: LabelSet
                      "held_out_f1_hi": worst.get("hi", float("nan")),
                      "accuracy": acc.get("accuracy", float("nan")), "accuracy_lo": acc.get("lo", float("nan")),
                      "accuracy_hi": acc.get("hi", float("nan")),
-                     "weak": category in weak, "why_weak": weak.get(category, "")})
+                     "weak": category in weak, "why_weak": weak.get(category, ""),
+                     "setting": (reliability or {}).get("setting") or ""})
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
 
 
@@ -129,7 +130,7 @@ def reliability_markdown(summary: Summary) -> str:
     reliability = summary.reliability
     source = (reliability or {}).get("source") or "no held-out figures stored with this model"
     return "\n".join([
-        "### How reliable the classifier is (held-out figures, beside the adherence above)\n",
+        f"### How reliable the classifier is ({reliability_label(reliability)}, beside the adherence above)\n",
         f"Measured on: {source}. Rule: {WEAK_RULE}.\n",
         markdown_table(reliability_display(reliability, summary.label_set, summary.weak)), "",
         probability_note(summary.decision), ""])

@@ -18,6 +18,7 @@ from ..analysis.summary import Summary
 from ..errors import InvalidValueError, MissingFileError
 from ..results import FAILED_STATUSES, as_text, match_flag, text_column
 from ..styles.labels import LabelSet
+from ..styles.reliability import reliability_label
 from .diagnostics import (
     CONFUSION_NOTE, LEAKAGE_NOTE, category_reliability, confusion_blocks, distribution_display,
     label_reliability, leakage_display,
@@ -221,8 +222,8 @@ def model_section(model_info: Mapping, label_set: LabelSet, thresholds: Mapping[
 def adherence_with_reliability(adherence: pd.DataFrame, reliability, label_set: LabelSet,
                                weak: Mapping[str, str]) -> str:
     display = adherence_display(adherence)
-    display["classifier (held-out)"] = [category_reliability(reliability, label_set, c, weak)
-                                        for c in adherence["category"]]
+    display[reliability_label(reliability)] = [category_reliability(reliability, label_set, c, weak)
+                                               for c in adherence["category"]]
     return html_table(display)
 
 

@@ -28,9 +28,9 @@ def print_run_summary(out: Path, console: Console) -> None:
         counted = meta.get("count_failed", True)
         table = Table(title="Style adherence (95% Wilson interval; failed files "
                             + ("count as not adhering)" if counted else "left out: --judged-only)"))
-        for c in ("system", "category", "n", "adherence", "failed", "uncertain", "classifier (held-out)"):
-            table.add_column(c)
         classifier = _classifier_column(out)
+        for c in ("system", "category", "n", "adherence", "failed", "uncertain", classifier.pop("", "classifier (held-out)")):
+            table.add_column(c)
         for r in df.to_dict("records"):
             iv = f"{float(r['adherence']):.2f}" if r["adherence"] != "" else "n/a"
             if r.get("lo", "") != "" and r.get("hi", "") != "":
@@ -74,7 +74,8 @@ def _print_predicted(out: Path, console: Console) -> None:
 
 
 def _classifier_column(out: Path) -> dict[str, str]:
-    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv."""
+    """category -> the classifier's lowest label F1 and a WEAK mark, from reliability.csv; key ``""``:
+    the column's title, which says where the figures were measured (e.g. cross-corpus)."""
     import pandas as pd
 
     path = out / "reliability.csv"
@@ -88,4 +89,7 @@ def _classifier_column(out: Path) -> dict[str, str]:
     if rows:
         weak = [str(r["category"]) for r in rows if str(r["weak"]) == "True"]
         column["all"] = "WEAK: has weak categories" if weak else ""
+        from ..styles.reliability import reliability_label
+
+        column[""] = reliability_label({"setting": str(rows[0].get("setting", ""))})
     return column
