@@ -84,6 +84,9 @@ def evaluate(
     cache_dir: Optional[Path] = typer.Option(None),
     no_cache: bool = typer.Option(False),
     trim_speech: bool = typer.Option(False, help="Cut each file to its speech first, as `stylecheck score` does."),
+    include_training_speakers: bool = typer.Option(
+        False, help="Keep files of speakers the model was trained on (default: left out and counted); the model's "
+                    "rows are then marked [incl. training speakers]."),
     bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the intervals."),
     skip_bad_rows: bool = typer.Option(False),
     force: bool = typer.Option(False),
@@ -95,7 +98,7 @@ def evaluate(
     check_can_write(out / "f1.csv", force)
     long = evaluate_models(models, manifest, out, device=device, cache_dir=str(cache_dir) if cache_dir else None,
                            use_cache=not no_cache, n_resamples=bootstrap, skip_bad_rows=skip_bad_rows,
-                           trim_speech=trim_speech)
+                           trim_speech=trim_speech, include_training_speakers=include_training_speakers)
     wide = table2_wide(long, with_intervals=False)
     table = Table(title=f"F1 on {manifest.name}")
     for c in wide.columns:
@@ -103,4 +106,6 @@ def evaluate(
     for row in wide.itertuples(index=False):
         table.add_row(*[str(v) for v in row])
     console.print(table)
+    for name, note in long.attrs.get("training_speakers", {}).items():
+        console.print(f"training speakers, {name}: {note['text']}", highlight=False)
     console.print(f"written: {out / 'f1.csv'}, {out / 'f1.md'}, {out / 'predictions.csv'}")
