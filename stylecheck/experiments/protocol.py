@@ -263,9 +263,11 @@ def ge2e_probe(one_answer: bool) -> Candidate:
 
 
 def linear_candidate(feature: str, columns: slice | None = None, balance: str | None = "corpus",
-                     augmented: bool = False, uncertain: bool = True, shared_scale: slice | None = None) -> Candidate:
+                     augmented: bool = False, uncertain: bool = True, shared_scale: slice | None = None,
+                     category_columns: dict | None = None) -> Candidate:
     """The ``linear`` head (:func:`stylecheck.training.linear.fit_with_validation`) on a feature
-    matrix (optionally a column slice), C and margin chosen inside the training rows."""
+    matrix (optionally a column slice), C and margin chosen inside the training rows.
+    ``category_columns``: the columns each category reads (``CategoryLinear``'s ``columns``)."""
     from ..training.linear import fit_with_validation, head_probabilities
 
     def run(data, train, test):
@@ -281,7 +283,8 @@ def linear_candidate(feature: str, columns: slice | None = None, balance: str | 
             remap = {int(r): k for k, r in enumerate(train)}
             extra = (xa[sel], np.array([remap[int(o)] for o in owner[sel]]), 1.0)
         fit = fit_with_validation(x[train], data.targets[train], data.label_set, data.speakers[train],
-                                  data.corpus[train], balance, extra=extra, shared_scale=shared_scale)
+                                  data.corpus[train], balance, extra=extra, shared_scale=shared_scale,
+                                  columns=category_columns)
         margin = fit.margin if uncertain else 0.0
         return Prediction(head_probabilities(fit.head, x[test]), {"rule": "pairwise", "uncertain_margin": margin})
 
