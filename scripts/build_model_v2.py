@@ -31,10 +31,12 @@ import torch  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_v2_protocol import (  # noqa: E402
     CANDIDATES, CATEGORY_RULE, GE2E, LINEAR, PER_CATEGORY, SPEECHMLC, category_columns, choose, choose_per_category,
-    per_category_candidate,
+    per_category_candidate, probe_c_categories,
 )
 
-from stylecheck.experiments.protocol import figure, run_candidate, setting_splits, setting_table  # noqa: E402
+from stylecheck.experiments.protocol import (  # noqa: E402
+    figure, probe_equivalent_c, run_candidate, setting_splits, setting_table,
+)
 from stylecheck.experiments.protocol_data import add_augmented_features, add_cached_features, read_manifests  # noqa: E402
 from stylecheck.data.manifest import read_manifest  # noqa: E402
 from stylecheck.data.speakers import training_speakers  # noqa: E402
@@ -44,7 +46,7 @@ from stylecheck.models import ModelConfig, StyleModel  # noqa: E402
 from stylecheck.styles.decision import pair_probabilities  # noqa: E402
 from stylecheck.markdown import markdown_table  # noqa: E402
 from stylecheck.training.calibration import expected_calibration_error  # noqa: E402
-from stylecheck.training.linear import category_targets, fit_with_validation  # noqa: E402
+from stylecheck.training.linear import C_GRID, category_targets, fit_with_validation  # noqa: E402
 from stylecheck.analysis.metrics import reliability_bins  # noqa: E402
 
 BASELINES = ("corpus only (baseline)", "GE2E probe, per label at 0.5", "GE2E probe, one answer")
@@ -117,7 +119,8 @@ def columns_text(choice: dict | None, columns: dict | None) -> str:
         return "Every category reads the whole vector."
     names = {"GE2E ‖ voice linear + channel aug.": "the whole vector (GE2E ‖ voice parameters)",
              "GE2E linear + channel aug.": "the GE2E embedding alone", "voice parameters linear + channel aug.":
-             "the voice parameters alone"}
+             "the voice parameters alone", "GE2E linear + channel aug., probe's C":
+             "the GE2E embedding alone, regularised as the GE2E probe (C = 1 on the unscaled embedding)"}
     return ("Each category reads the columns of the candidate chosen for it (config `arch_params.columns`): "
             + "; ".join(f"{cat}: {names.get(m, m)}" for cat, m in choice.items()) + ".")
 
@@ -163,7 +166,7 @@ def main(argv=None) -> int:
     if chosen == PER_CATEGORY:
         choice = choose_per_category(results, data.label_set)
         columns = category_columns(choice, data.features["fusion"].shape[1])
-        settings = dict(augmented=True, shared_scale=GE2E)
+        settings = dict(augmented=True, shared_scale=GE2E, probe_c=probe_c_categories(choice))
     else:
         settings = LINEAR[chosen]
     augmented = settings.get("augmented", False)
@@ -177,8 +180,13 @@ def main(argv=None) -> int:
     if augmented:
         xa, owner = data.augmented["fusion"]
         extra = (xa[:, cols], owner, 1.0)
+    grid = C_GRID
+    if settings.get("probe_c"):  # as the protocol's candidate: C of the probe for those categories
+        c = probe_equivalent_c(x if extra is None else np.concatenate([x, extra[0]]), settings.get("shared_scale"))
+        probe = settings["probe_c"]
+        grid = {cat: (c,) if probe is True or cat in probe else C_GRID for cat in data.label_set.categories}
     fit = fit_with_validation(x, data.targets, data.label_set, data.speakers, data.corpus, balance, extra=extra,
-                              shared_scale=settings.get("shared_scale"), columns=columns)
+                              shared_scale=settings.get("shared_scale"), columns=columns, c_grid=grid)
     head = expand_head(fit.head, cols, x_all.shape[1], data.label_set)
 
     bb = build_backbone("fusion")

@@ -38,6 +38,10 @@ LINEAR = {
     "GE2E ‖ voice linear + channel aug.": dict(augmented=True, shared_scale=GE2E),
     "voice parameters linear + channel aug.": dict(columns=VOICE, augmented=True),
     "GE2E linear + channel aug.": dict(columns=GE2E, augmented=True, shared_scale=GE2E),
+    # The GE2E probe's regularisation (C = 1 on the unscaled embedding) instead of C chosen on
+    # training folds: added after benchmarks/age_transfer.py showed that the chosen C is what
+    # costs age its transfer (reports/model_v2/age_transfer.md).
+    "GE2E linear + channel aug., probe's C": dict(columns=GE2E, augmented=True, shared_scale=GE2E, probe_c=True),
     # Ablations, not bundling candidates: what the uncertain margin and per-dimension scaling cost.
     "GE2E ‖ voice linear, no uncertain (ablation)": dict(uncertain=False, shared_scale=GE2E),
     "GE2E ‖ voice linear, per-dimension scaling (ablation)": dict(),
@@ -54,7 +58,8 @@ NEEDS_AUG = {name for name in [*CANDIDATES, PER_CATEGORY] if "aug." in name}
 #: The candidates whose per-category heads combine into one head exactly: the same recipe (channel
 #: augmentation, class weights within corpora, the GE2E block on one shared scale), differing only
 #: in the columns read; C and the uncertain margin are chosen per category anyway.
-COMBINABLE = ("GE2E ‖ voice linear + channel aug.", "GE2E linear + channel aug.", "voice parameters linear + channel aug.")
+COMBINABLE = ("GE2E ‖ voice linear + channel aug.", "GE2E linear + channel aug.", "voice parameters linear + channel aug.",
+              "GE2E linear + channel aug., probe's C")
 SPEECHMLC = "SpeechMLC on [GE2E frames ‖ LLDs]"
 LOCO_ONLY = {"LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech"}
 CHOICE_RULE = ("the candidate (not a baseline, probe or ablation, and run in every setting) with the highest macro-F1 in 'LOCO pooled' "
@@ -112,7 +117,13 @@ def per_category_candidate(results, data):
     if set(choice) != set(data.label_set.categories):
         raise SystemExit(f"'{PER_CATEGORY}' needs LOCO and CV rows of {', '.join(COMBINABLE)} for every category")
     columns = category_columns(choice, data.features["fusion"].shape[1])
-    return linear_candidate("fusion", augmented=True, shared_scale=GE2E, category_columns=columns), choice
+    return linear_candidate("fusion", augmented=True, shared_scale=GE2E, category_columns=columns,
+                            probe_c=probe_c_categories(choice)), choice
+
+
+def probe_c_categories(choice: dict[str, str]) -> tuple[str, ...]:
+    """The categories whose chosen candidate fixes C at the probe's regularisation."""
+    return tuple(cat for cat, model in choice.items() if LINEAR[model].get("probe_c"))
 
 
 def main(argv=None) -> int:

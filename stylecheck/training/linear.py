@@ -152,14 +152,15 @@ class LinearFit:
 def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet, speakers: Sequence,
                         corpus: Sequence | None = None, balance: str | None = "corpus",
                         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, folds: int = 3,
-                        c_grid: Sequence[float] = C_GRID, shared_scale: slice | None = None,
+                        c_grid: Sequence[float] | dict[str, Sequence[float]] = C_GRID, shared_scale: slice | None = None,
                         columns: ColumnSpec | None = None) -> LinearFit:
     """Choose ``C`` (per category, out-of-fold log loss) and the ``uncertain`` margin (per category,
     :func:`choose_margin`) by speaker-grouped folds of the training data, then fit on all of it.
 
     ``extra`` = (x_aug, owner, weight): augmented copies of training rows (``owner`` indexes
     ``x``); they are only ever trained on, with their owner's fold, never validated on.
-    ``columns``: the input columns each category reads (see :func:`fit_category_linear`)."""
+    ``columns``: the input columns each category reads (see :func:`fit_category_linear`).
+    ``c_grid`` may differ per category (a dict; categories not in it use :data:`C_GRID`)."""
     from ..styles.decision import pair_probabilities
 
     speakers = np.asarray(speakers)
@@ -168,6 +169,8 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
     k = min(folds, len(np.unique(speakers)))
     splits = list(GroupKFold(n_splits=k).split(np.zeros(n), groups=speakers))
     corpus_arr = None if corpus is None else np.asarray(corpus)
+    grids = {cat: tuple(c_grid.get(cat, C_GRID) if isinstance(c_grid, dict) else c_grid) for cat in label_set.categories}
+    c_grid = sorted({c for g in grids.values() for c in g})
     oof = {c: np.zeros((n, len(label_set))) for c in c_grid}
     for tr, va in splits:
         xt, tt, ct, wt = _with_extra(x, targets, corpus_arr, tr, extra)
@@ -180,7 +183,7 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
         y = ys[cat]
         known = y >= 0
         losses = {}
-        for c in c_grid:
+        for c in grids[cat]:
             if known.sum() == 0 or len(np.unique(y[known])) < 2:
                 losses[c] = 0.0
                 continue

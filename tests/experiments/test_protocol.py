@@ -82,3 +82,20 @@ def test_a_voice_feature_beats_the_corpus_across_corpora():
     assert acc("linear", "LOCO pooled") > acc("corpus only", "LOCO pooled") + 0.1
     table = setting_table(res, "CV", ["gender", "brightness"])
     assert list(table["model"]) == ["corpus only", "linear"] and "macro-F1 (labels)" in table
+
+
+def test_the_head_at_the_probe_equivalent_c_is_the_probe():
+    """C = 1 on the unscaled embedding is C = s^2 on the head's input (divided by one shared scale
+    s): the two give the same probabilities, so the probe's regularisation can be a head's."""
+    from stylecheck.analysis.protocol import ge2e_probe
+
+    d = toy(n_spk=40)
+    x = d.features["fusion"] / np.linalg.norm(d.features["fusion"], axis=1, keepdims=True)
+    d.features["fusion"] = x
+    d.features["ge2e"] = x
+    splits = setting_splits(d)["LOCO A→B"]
+    probe, _ = run_candidate(d, ge2e_probe(one_answer=True), splits)
+    head, _ = run_candidate(d, linear_candidate("fusion", balance="global", uncertain=False,
+                                                shared_scale=slice(None), probe_c=True), splits)
+    tested = splits[0][1]
+    np.testing.assert_allclose(head[tested][:, [0, 4]], probe[tested][:, [0, 4]], atol=2e-3)

@@ -123,3 +123,10 @@ def test_per_category_columns_fit_as_a_model_of_those_columns_alone():
         np.testing.assert_allclose(p[:, k], alone[:, k], atol=1e-5)
     fit = fit_with_validation(x, y, PAPER_LABELS, np.arange(len(x)) % 30, columns=columns, c_grid=(0.1, 1.0))
     assert [lin.in_features for lin in fit.head.linears] == [1, 4, 2, 4]
+
+
+def test_the_c_grid_may_differ_per_category():
+    x, y = toy()
+    fit = fit_with_validation(x, y, PAPER_LABELS, np.arange(len(x)) % 30, c_grid={"gender": (0.0123,)})
+    assert fit.c["gender"] == 0.0123
+    assert fit.c["brightness"] in (0.003, 0.01, 0.03, 0.1, 0.3)  # the default grid
