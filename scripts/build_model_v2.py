@@ -119,7 +119,7 @@ def columns_text(choice: dict | None, columns: dict | None) -> str:
         return "Every category reads the whole vector."
     names = {"GE2E ‖ voice linear + channel aug.": "the whole vector (GE2E ‖ voice parameters)",
              "GE2E linear + channel aug.": "the GE2E embedding alone", "voice parameters linear + channel aug.":
-             "the voice parameters alone", "GE2E linear + channel aug., probe's C":
+             "the voice parameters alone", "GE2E linear + channel aug., probe's C (post hoc)":
              "the GE2E embedding alone, regularised as the GE2E probe (C = 1 on the unscaled embedding)"}
     return ("Each category reads the columns of the candidate chosen for it (config `arch_params.columns`): "
             + "; ".join(f"{cat}: {names.get(m, m)}" for cat, m in choice.items()) + ".")

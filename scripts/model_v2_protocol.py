@@ -27,6 +27,8 @@ from stylecheck.io import write_csv, write_text
 from stylecheck.markdown import markdown_table
 
 VOICE = slice(256, None)
+#: Candidates added after seeing leave-one-corpus-out figures are reported, never chosen.
+POST_HOC = "GE2E linear + channel aug., probe's C (post hoc)"
 GE2E = slice(0, 256)
 #: The linear candidates' settings (columns of the fusion vector, class weights, augmentation,
 #: GE2E block scaled as one); scripts/build_model_v2.py fits the chosen one with the same settings.
@@ -39,9 +41,9 @@ LINEAR = {
     "voice parameters linear + channel aug.": dict(columns=VOICE, augmented=True),
     "GE2E linear + channel aug.": dict(columns=GE2E, augmented=True, shared_scale=GE2E),
     # The GE2E probe's regularisation (C = 1 on the unscaled embedding) instead of C chosen on
-    # training folds: added after benchmarks/age_transfer.py showed that the chosen C is what
-    # costs age its transfer (reports/model_v2/age_transfer.md).
-    "GE2E linear + channel aug., probe's C": dict(columns=GE2E, augmented=True, shared_scale=GE2E, probe_c=True),
+    # training folds: added after benchmarks/age_transfer.py (leave-one-corpus-out figures) showed
+    # that the chosen C costs age ranking quality across corpora, so it is outside both rules.
+    POST_HOC: dict(columns=GE2E, augmented=True, shared_scale=GE2E, probe_c=True),
     # Ablations, not bundling candidates: what the uncertain margin and per-dimension scaling cost.
     "GE2E ‖ voice linear, no uncertain (ablation)": dict(uncertain=False, shared_scale=GE2E),
     "GE2E ‖ voice linear, per-dimension scaling (ablation)": dict(),
@@ -58,11 +60,10 @@ NEEDS_AUG = {name for name in [*CANDIDATES, PER_CATEGORY] if "aug." in name}
 #: The candidates whose per-category heads combine into one head exactly: the same recipe (channel
 #: augmentation, class weights within corpora, the GE2E block on one shared scale), differing only
 #: in the columns read; C and the uncertain margin are chosen per category anyway.
-COMBINABLE = ("GE2E ‖ voice linear + channel aug.", "GE2E linear + channel aug.", "voice parameters linear + channel aug.",
-              "GE2E linear + channel aug., probe's C")
+COMBINABLE = ("GE2E ‖ voice linear + channel aug.", "GE2E linear + channel aug.", "voice parameters linear + channel aug.")
 SPEECHMLC = "SpeechMLC on [GE2E frames ‖ LLDs]"
 LOCO_ONLY = {"LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech"}
-CHOICE_RULE = ("the candidate (not a baseline, probe or ablation, and run in every setting) with the highest macro-F1 in 'LOCO pooled' "
+CHOICE_RULE = ("the candidate (not a baseline, probe, ablation or post-hoc addition, and run in every setting) with the highest macro-F1 in 'LOCO pooled' "
                "(both leave-one-corpus-out directions scored together); ties by 'CV' macro-F1")
 CATEGORY_RULE = ("per category, among the channel-augmented linear candidates that combine into one head "
                  f"({', '.join(COMBINABLE)}) and were run in 'LOCO pooled' and 'CV', the one with the highest "
@@ -74,7 +75,7 @@ def choose(results) -> str | None:
     """The bundled model by :data:`CHOICE_RULE`; None when no eligible candidate was run (a run
     of SpeechMLC alone, which is evaluated leave-one-corpus-out only)."""
     models = [m for m in dict.fromkeys(results["model"])
-              if not m.startswith(("corpus only", "GE2E probe")) and "ablation" not in m
+              if not m.startswith(("corpus only", "GE2E probe")) and "ablation" not in m and "post hoc" not in m
               and np.isfinite(figure(results, "CV", m, "F1", "macro-F1"))]  # every setting run
     key = lambda m: (figure(results, "LOCO pooled", m, "F1", "macro-F1"), figure(results, "CV", m, "F1", "macro-F1"))  # noqa: E731
     return max(models, key=key) if models else None
