@@ -34,14 +34,19 @@ def main(argv=None) -> int:
     old, new = StyleModel.from_pretrained(args.old), StyleModel.from_pretrained(args.new)
     p_old, p_new = old.predict(files), new.predict(files)
     d_old, d_new = decide_categories(p_old, old.config), decide_categories(p_new, new.config)
-    rows = []
+    rows, same = [], []
     for cat, labels in new.label_set.categories.items():
         k = [new.label_set.index(lab) for lab in labels]
         changed = int(np.sum(np.asarray(d_old[cat]) != np.asarray(d_new[cat])))
+        if np.array_equal(p_old[:, k], p_new[:, k]):
+            same.append(cat)
         rows.append({"category": cat, "largest |p difference|": f"{np.abs(p_old[:, k] - p_new[:, k]).max():.2e}",
                      "answers changed": f"{changed} of {len(files)}"})
-    text = (f"# {old.config.name} {old.config.version} vs {new.config.version} on {len(files)} files of "
-            f"`{args.audio.name}`\n\n" + markdown_table(pd.DataFrame(rows)) + "\n")
+    text = (f"## {old.config.name} {new.config.version} against {old.config.version}\n\nThe same {len(files)} files "
+            f"(`{args.audio.as_posix()}`), scored by both versions (`benchmarks/model_versions.py`):\n\n"
+            + markdown_table(pd.DataFrame(rows)) + "\n\n"
+            + (f"Probabilities identical in: {', '.join(same)}; figures measured on {old.config.version} for "
+               f"these categories hold for {new.config.version}.\n" if same else "No category is unchanged.\n"))
     if args.out:
         write_text(args.out, text)
     print(text)

@@ -114,6 +114,17 @@ def reliability_comparison(cross: dict, within: dict) -> pd.DataFrame:
                          for lab in within["per_label"]])
 
 
+def probe_comparison(results: pd.DataFrame, model: str, categories) -> str:
+    """Accuracy per category across corpora (LOCO pooled), this model against the GE2E probe."""
+    probe = "GE2E probe, one answer"
+    parts = []
+    for cat in categories:
+        a, p = (figure(results, "LOCO pooled", m, "accuracy", cat) for m in (model, probe))
+        parts.append(f"{cat} {a:.3f} vs {p:.3f}" + (" (**below the probe**)" if a < p else ""))
+    a, p = (figure(results, "LOCO pooled", m, "F1", "macro-F1") for m in (model, probe))
+    return "; ".join(parts) + f"; macro-F1 over the labels {a:.3f} vs {p:.3f}"
+
+
 def columns_text(choice: dict | None, columns: dict | None) -> str:
     if not choice:
         return "Every category reads the whole vector."
@@ -243,7 +254,7 @@ def main(argv=None) -> int:
                             for k, v in cfg.reliability_in_distribution["per_category"].items()),
         uncertain_loco=", ".join(f"{k} {v['uncertain_rate']:.2f}" for k, v in cfg.reliability["per_category"].items()),
         reliability=markdown_table(reliability_comparison(cfg.reliability, cfg.reliability_in_distribution)),
-        columns=columns_text(choice, columns),
+        columns=columns_text(choice, columns), probe=probe_comparison(results, chosen, cats),
         n_training_speakers=", ".join(f"{k} {len(v)}" for k, v in cfg.training_speakers.items()),
         sections=sections,
     )
@@ -302,6 +313,11 @@ the categories. The corpus-only baseline knows nothing but the file's corpus.
 {tables}
 
 Uncertain rate per category in cross-validation: {uncertain}; leave-one-corpus-out: {uncertain_loco}.
+
+Against the GE2E probe across corpora (LOCO pooled accuracy, `uncertain` counted as wrong):
+{probe}. Where this model's age stays below the probe's, `reports/model_v2/age_transfer.md`
+takes the gap apart (the probe's regularisation, channel augmentation, C chosen on training
+folds, the uncertain margin).
 
 ## Reliability shown beside every adherence figure
 
