@@ -93,6 +93,7 @@ def evaluate(
 ) -> None:
     """Per-label precision, recall and F1 like the paper's Table 2, with bootstrap intervals."""
     from ..experiments.evaluate import evaluate_models, table2_wide
+    from rich.markup import escape
     from rich.table import Table
 
     check_can_write(out / "f1.csv", force)
@@ -104,8 +105,8 @@ def evaluate(
     for c in wide.columns:
         table.add_column(str(c))
     for row in wide.itertuples(index=False):
-        table.add_row(*[str(v) for v in row])
+        table.add_row(*[escape(str(v)) for v in row])  # model names carry "[incl. training speakers]"
     console.print(table)
     for name, note in long.attrs.get("training_speakers", {}).items():
-        console.print(f"training speakers, {name}: {note['text']}", highlight=False)
+        console.print(f"training speakers, {name}: {note['text']}", markup=False, highlight=False)
     console.print(f"written: {out / 'f1.csv'}, {out / 'f1.md'}, {out / 'predictions.csv'}")

@@ -71,3 +71,19 @@ def test_the_cli_says_how_many_it_dropped(setup, tmp_path):
                                    "--bootstrap", "10", "--cache-dir", str(root / "cache")], terminal_width=200)
     assert res.exit_code == 0, res.output
     assert "dropped 4 of 8 file(s), of 2 speaker(s) the model was trained on" in " ".join(res.output.split())
+
+
+def test_the_cli_shows_the_mark_of_included_training_speakers(setup, tmp_path):
+    from typer.testing import CliRunner
+
+    from stylecheck.cli import app
+
+    root, manifest = setup
+    res = CliRunner().invoke(app, ["evaluate", str(root / "m"), "--manifest", str(manifest), "--out", str(tmp_path / "e"),
+                                   "--bootstrap", "10", "--cache-dir", str(root / "cache"), "--include-training-speakers"],
+                             terminal_width=250)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "(marked [incl. training speakers]" in text
+    f1 = pd.read_csv(tmp_path / "e" / "f1.csv")
+    assert all(m.endswith("[incl. training speakers]") for m in f1["model"])
