@@ -118,8 +118,8 @@ def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelS
     table = reliability_table(reliability, label_set, weak)
     return pd.DataFrame({
         "category": table["category"],
-        "held-out F1 per label [95% CI]": [category_reliability(reliability, label_set, c, weak).removeprefix("WEAK: ")
-                                           for c in table["category"]],
+        f"{(reliability or {}).get('setting') or 'held-out'} F1 per label [95% CI]": [
+            category_reliability(reliability, label_set, c, weak).removeprefix("WEAK: ") for c in table["category"]],
         "accuracy [95% CI]": [format_interval(r.accuracy, r.accuracy_lo, r.accuracy_hi, ".2f")
                               for r in table.itertuples()],
         "weak": ["yes" if w else "no" for w in table["weak"]],
@@ -130,7 +130,7 @@ def reliability_markdown(summary: Summary) -> str:
     reliability = summary.reliability
     source = (reliability or {}).get("source") or "no held-out figures stored with this model"
     return "\n".join([
-        f"### How reliable the classifier is ({reliability_label(reliability)}, beside the adherence above)\n",
+        f"### How reliable the classifier is, beside the adherence above: {reliability_label(reliability)}\n",
         f"Measured on: {source}. Rule: {WEAK_RULE}.\n",
         markdown_table(reliability_display(reliability, summary.label_set, summary.weak)), "",
         probability_note(summary.decision), ""])
