@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 import torch
 from torch import nn
 
+from ..errors import InvalidValueError
 from ..styles.labels import LabelSet
 
 ColumnSpec = Mapping[str, Sequence[Sequence[int]]]
@@ -30,7 +31,7 @@ def column_indices(columns: ColumnSpec | None, input_dim: int, categories: Seque
     columns = dict(columns or {})
     unknown = set(columns) - set(categories)
     if unknown:
-        raise ValueError(f"columns name unknown categories {sorted(unknown)} (categories: {', '.join(categories)})")
+        raise InvalidValueError(f"columns name unknown categories {sorted(unknown)} (categories: {', '.join(categories)})")
     out: dict[str, list[int] | None] = {}
     for cat in categories:
         if cat not in columns:
@@ -39,10 +40,10 @@ def column_indices(columns: ColumnSpec | None, input_dim: int, categories: Seque
         idx: set[int] = set()
         for rng in columns[cat]:
             if len(rng) != 2 or not all(isinstance(v, int) for v in rng) or not 0 <= rng[0] < rng[1] <= input_dim:
-                raise ValueError(f"columns[{cat!r}]: {list(rng)} is not a [start, stop) range inside 0..{input_dim}")
+                raise InvalidValueError(f"columns[{cat!r}]: {list(rng)} is not a [start, stop) range inside 0..{input_dim}")
             idx.update(range(rng[0], rng[1]))
         if not idx:
-            raise ValueError(f"columns[{cat!r}] selects no column")
+            raise InvalidValueError(f"columns[{cat!r}] selects no column")
         out[cat] = sorted(idx)
     return out
 
