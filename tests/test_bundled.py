@@ -76,3 +76,19 @@ def test_demo_scores_the_bundled_examples(tmp_path):
     # The synthetic voices' requested gender is mostly recognised (flite slt / rms, espeak f/m variants).
     gender = scores[scores["match_gender"] != ""]
     assert (gender["match_gender"] == "true").mean() >= 0.7
+
+
+def test_default_model_shows_cross_corpus_reliability_and_knows_its_training_speakers():
+    """Version 2.2: reports read leave-one-corpus-out figures (labelled so), the in-distribution
+    ones are kept apart; each category reads the columns that transfer best for it."""
+    from stylecheck.styles.reliability import reliability_label
+
+    cfg = stylecheck.load_model().config
+    assert cfg.version == "2.2" and cfg.name == "stylecheck-voice-v2"
+    assert reliability_label(cfg.reliability) == "classifier (cross-corpus)"
+    assert "leave-one-corpus-out" in cfg.reliability["source"]
+    assert cfg.reliability_in_distribution["setting"] == "in-distribution"
+    assert set(cfg.reliability_in_distribution["per_label"]) == set(stylecheck.LABELS)
+    assert set(cfg.training_speakers) == {"librispeech", "vctk"}
+    assert sum(len(v) for v in cfg.training_speakers.values()) == cfg.training["n_speakers"]
+    assert cfg.arch_params["columns"] == {"age": [[0, 256]], "roughness": [[256, 300]]}

@@ -84,23 +84,29 @@ def evaluate(
     cache_dir: Optional[Path] = typer.Option(None),
     no_cache: bool = typer.Option(False),
     trim_speech: bool = typer.Option(False, help="Cut each file to its speech first, as `stylecheck score` does."),
+    include_training_speakers: bool = typer.Option(
+        False, help="Keep files of speakers the model was trained on (default: left out and counted); the model's "
+                    "rows are then marked [incl. training speakers]."),
     bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the intervals."),
     skip_bad_rows: bool = typer.Option(False),
     force: bool = typer.Option(False),
 ) -> None:
     """Per-label precision, recall and F1 like the paper's Table 2, with bootstrap intervals."""
     from ..experiments.evaluate import evaluate_models, table2_wide
+    from rich.markup import escape
     from rich.table import Table
 
     check_can_write(out / "f1.csv", force)
     long = evaluate_models(models, manifest, out, device=device, cache_dir=str(cache_dir) if cache_dir else None,
                            use_cache=not no_cache, n_resamples=bootstrap, skip_bad_rows=skip_bad_rows,
-                           trim_speech=trim_speech)
+                           trim_speech=trim_speech, include_training_speakers=include_training_speakers)
     wide = table2_wide(long, with_intervals=False)
     table = Table(title=f"F1 on {manifest.name}")
     for c in wide.columns:
         table.add_column(str(c))
     for row in wide.itertuples(index=False):
-        table.add_row(*[str(v) for v in row])
+        table.add_row(*[escape(str(v)) for v in row])  # model names carry "[incl. training speakers]"
     console.print(table)
+    for name, note in long.attrs.get("training_speakers", {}).items():
+        console.print(f"training speakers, {name}: {note['text']}", markup=False, highlight=False)
     console.print(f"written: {out / 'f1.csv'}, {out / 'f1.md'}, {out / 'predictions.csv'}")

@@ -263,10 +263,14 @@ def ge2e_probe(one_answer: bool) -> Candidate:
 
 
 def linear_candidate(feature: str, columns: slice | None = None, balance: str | None = "corpus",
-                     augmented: bool = False, uncertain: bool = True, shared_scale: slice | None = None) -> Candidate:
+                     augmented: bool = False, uncertain: bool = True, shared_scale: slice | None = None,
+                     category_columns: dict | None = None, probe_c: bool | tuple[str, ...] = False) -> Candidate:
     """The ``linear`` head (:func:`stylecheck.training.linear.fit_with_validation`) on a feature
-    matrix (optionally a column slice), C and margin chosen inside the training rows."""
-    from ..training.linear import fit_with_validation, head_probabilities
+    matrix (optionally a column slice), C and margin chosen inside the training rows.
+    ``category_columns``: the columns each category reads (``CategoryLinear``'s ``columns``).
+    ``probe_c`` (all categories, or the ones named): C fixed at the GE2E probe's regularisation
+    instead of chosen (see :func:`probe_equivalent_c`)."""
+    from ..training.linear import C_GRID, fit_with_validation, head_probabilities
 
     def run(data, train, test):
         x = data.features[feature]
@@ -280,12 +284,27 @@ def linear_candidate(feature: str, columns: slice | None = None, balance: str | 
             sel = np.isin(owner, train)
             remap = {int(r): k for k, r in enumerate(train)}
             extra = (xa[sel], np.array([remap[int(o)] for o in owner[sel]]), 1.0)
+        grid = C_GRID
+        if probe_c:
+            rows = x[train] if extra is None else np.concatenate([x[train], extra[0]])
+            c = probe_equivalent_c(rows, shared_scale)
+            grid = {cat: (c,) if probe_c is True or cat in probe_c else C_GRID for cat in data.label_set.categories}
         fit = fit_with_validation(x[train], data.targets[train], data.label_set, data.speakers[train],
-                                  data.corpus[train], balance, extra=extra, shared_scale=shared_scale)
+                                  data.corpus[train], balance, extra=extra, shared_scale=shared_scale,
+                                  columns=category_columns, c_grid=grid)
         margin = fit.margin if uncertain else 0.0
         return Prediction(head_probabilities(fit.head, x[test]), {"rule": "pairwise", "uncertain_margin": margin})
 
     return run
+
+
+def probe_equivalent_c(x: np.ndarray, shared_scale: slice | None) -> float:
+    """The head's C that equals the GE2E probe's C = 1 on the unscaled embedding: the head divides
+    the embedding by one shared scale ``s`` (the mean per-dimension standard deviation of the
+    training rows ``x``), and scaling the input by 1/s scales the equivalent C by s^2."""
+    cols = x[:, shared_scale] if shared_scale is not None else x
+    s = float(cols.std(0).mean())
+    return s * s
 
 
 # -- tables -------------------------------------------------------------------------------------

@@ -33,6 +33,13 @@ class ModelConfig:
     # Measured held-out figures (per label F1, per category accuracy) that reports show beside
     # every adherence figure; schema and the "weak category" rule in models/reliability.py.
     reliability: dict[str, Any] | None = None
+    # The same figures measured on held-out speakers of the training corpora, when ``reliability``
+    # holds the cross-corpus ones (model card shows both; reports show ``reliability``).
+    reliability_in_distribution: dict[str, Any] | None = None
+    # Speaker ids the model was trained on, per speaker-id space ("librispeech": LibriSpeech,
+    # LibriTTS and LibriTTS-R share ids; "vctk"), so evaluation can leave them out
+    # (stylecheck.data.speakers).
+    training_speakers: dict[str, list[str]] | None = None
     name: str = "stylecheck-model"
     version: str = "0"
     training: dict[str, Any] = field(default_factory=dict)

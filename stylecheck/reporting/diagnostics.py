@@ -23,12 +23,12 @@ from ..io import write_csv
 from ..styles.labels import LabelSet
 from ..analysis.summary import Summary
 from ..styles.decision import UNCERTAIN, can_be_uncertain, can_have_no_label
-from ..styles.reliability import WEAK_RULE
+from ..styles.reliability import WEAK_RULE, reliability_label
 from ..markdown import markdown_table
 from .tables import display_system, format_cell, format_interval
 
 RELIABILITY_COLUMNS = ["category", "labels", "held_out_f1", "held_out_f1_lo", "held_out_f1_hi", "accuracy",
-                       "accuracy_lo", "accuracy_hi", "weak", "why_weak"]
+                       "accuracy_lo", "accuracy_hi", "weak", "why_weak", "setting"]
 
 PROBABILITY_NOTE = (
     "Each label gets a probability from the classifier: its calibrated estimate that listeners "
@@ -137,7 +137,8 @@ def reliability_table(reliability: Mapping[str, Any] | None, label_set: LabelSet
                      "held_out_f1_hi": worst.get("hi", float("nan")),
                      "accuracy": acc.get("accuracy", float("nan")), "accuracy_lo": acc.get("lo", float("nan")),
                      "accuracy_hi": acc.get("hi", float("nan")),
-                     "weak": category in weak, "why_weak": weak.get(category, "")})
+                     "weak": category in weak, "why_weak": weak.get(category, ""),
+                     "setting": (reliability or {}).get("setting") or ""})
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
 
 
@@ -199,8 +200,8 @@ def reliability_display(reliability: Mapping[str, Any] | None, label_set: LabelS
     table = reliability_table(reliability, label_set, weak)
     return pd.DataFrame({
         "category": table["category"],
-        "held-out F1 per label [95% CI]": [category_reliability(reliability, label_set, c, weak).removeprefix("WEAK: ")
-                                           for c in table["category"]],
+        f"{(reliability or {}).get('setting') or 'held-out'} F1 per label [95% CI]": [
+            category_reliability(reliability, label_set, c, weak).removeprefix("WEAK: ") for c in table["category"]],
         "accuracy [95% CI]": [format_interval(r.accuracy, r.accuracy_lo, r.accuracy_hi, ".2f")
                               for r in table.itertuples()],
         "weak": ["yes" if w else "no" for w in table["weak"]],
@@ -211,7 +212,7 @@ def reliability_markdown(summary: Summary) -> str:
     reliability = summary.reliability
     source = (reliability or {}).get("source") or "no held-out figures stored with this model"
     return "\n".join([
-        "### How reliable the classifier is (held-out figures, beside the adherence above)\n",
+        f"### How reliable the classifier is, beside the adherence above: {reliability_label(reliability)}\n",
         f"Measured on: {source}. Rule: {WEAK_RULE}.\n",
         markdown_table(reliability_display(reliability, summary.label_set, summary.weak)), "",
         probability_note(summary.decision), ""])

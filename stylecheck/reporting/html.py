@@ -28,7 +28,7 @@ from .._version import __version__
 from ..analysis.summary import Summary
 from ..io import write_text
 from ..results import text_column
-from ..styles.reliability import WEAK_RULE
+from ..styles.reliability import WEAK_RULE, reliability_label
 from .diagnostics import label_reliability, probability_note
 from .html_grid import MAX_FILE_ROWS, MAX_GRID_ITEMS, SCRIPT, file_table_section, grid_section
 from .html_sections import (
@@ -127,7 +127,8 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
         "category <code>all</code>: every expected category matches. 95% Wilson score intervals "
         "(on the effective number of files when speakers are known). "
         + note_html(adherence_note(bool(adherence.attrs.get("count_failed", True))))
-        + " The last column is the classifier's own held-out F1 for the category's labels.</p>",
+        + " The last column is the classifier's own F1 for the category's labels, measured as its title says: "
+        + html.escape((reliability or {}).get("source", "not stored with this model")) + ".</p>",
         adherence_with_reliability(adherence, reliability, label_set, weak) if not adherence.empty
         else "<p>No file had an expected style, so adherence was not computed; the predicted labels per "
              'system are <a href="#predicted">below</a>.</p>',
@@ -152,7 +153,7 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
                      "discordant pairs, significant when p &lt; 0.05.</p>",
                      html_table(comparison_display(comparison))]
     sections += ["<h2>Precision, recall and F1 per label</h2>",
-                 html_table(label_prf_display(label_prf).assign(**{"classifier held-out": [
+                 html_table(label_prf_display(label_prf).assign(**{reliability_label(reliability): [
                      label_reliability(reliability, lab) for lab in label_prf["label"]]})) if not label_prf.empty
                  else "<p>No file had an expected style, so no label was evaluated.</p>",
                  "<h2>Plots</h2>", figures(plots),

@@ -20,6 +20,7 @@ from ..errors import InvalidValueError, MissingFileError
 from ..results import FAILED_STATUSES, as_text, match_flag, text_column
 from ..styles.labels import LabelSet
 from ..styles.decision import UNCERTAIN, margin_for
+from ..styles.reliability import reliability_label
 from .diagnostics import (
     adherence_reliability_column, confusion_blocks, confusion_note, distribution_display, label_reliability,
     leakage_display, leakage_note,
@@ -290,7 +291,7 @@ def model_section(model_info: Mapping, label_set: LabelSet, thresholds: Mapping[
 def adherence_with_reliability(adherence: pd.DataFrame, reliability, label_set: LabelSet,
                                weak: Mapping[str, str]) -> str:
     display = adherence_display(adherence)
-    display["classifier (held-out)"] = adherence_reliability_column(adherence, reliability, label_set, weak)
+    display[reliability_label(reliability)] = adherence_reliability_column(adherence, reliability, label_set, weak)
     return html_table(display)
 
 

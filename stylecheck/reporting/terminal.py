@@ -29,9 +29,9 @@ def print_run_summary(out: Path, console: Console) -> None:
         counted = meta.get("count_failed", True)
         table = Table(title="Style adherence (95% Wilson interval; failed files "
                             + ("count as not adhering)" if counted else "left out: --judged-only)"))
-        for c in ("system", "category", "n", "adherence", "failed", "uncertain", "classifier (held-out)"):
+        classifier, title = _classifier_column(out)
+        for c in ("system", "category", "n", "adherence", "failed", "uncertain", title):
             table.add_column(c)
-        classifier = _classifier_column(out)
         weak = [c for c, text in classifier.items() if text.startswith("WEAK")]
         marks = []
         for r, asked in zip(df.to_dict("records"), asked_categories(df)):
@@ -77,16 +77,21 @@ def _print_predicted(out: Path, console: Console) -> None:
     console.print(table)
 
 
-def _classifier_column(out: Path) -> dict[str, str]:
-    """category -> the classifier's lowest held-out label F1 and a WEAK mark, from reliability.csv
-    (the ``all`` row's text depends on the categories its system asked for: see the caller)."""
+def _classifier_column(out: Path) -> tuple[dict[str, str], str]:
+    """category -> the classifier's lowest label F1 and a WEAK mark, from reliability.csv (the
+    ``all`` row's text depends on the categories its system asked for: see the caller), and the
+    column's title, which says where the figures were measured (e.g. cross-corpus)."""
     import pandas as pd
+
+    from ..styles.reliability import reliability_label
 
     path = out / "reliability.csv"
     if not path.is_file():
-        return {}
+        return {}, reliability_label(None)
+    rows = pd.read_csv(path, keep_default_na=False).to_dict("records")
     column = {}
-    for r in pd.read_csv(path, keep_default_na=False).to_dict("records"):
+    for r in rows:
         f1 = f"lowest label F1 {float(r['held_out_f1']):.2f}" if r["held_out_f1"] != "" else "not measured"
         column[str(r["category"])] = ("WEAK: " if str(r["weak"]) == "True" else "") + f1
-    return column
+    title = reliability_label({"setting": str(rows[0].get("setting", ""))} if rows else None)
+    return column, title

@@ -3,6 +3,7 @@
 A model's ``config.json`` may hold ``reliability`` (see :class:`stylecheck.models.config.ModelConfig`):
 
     {"source": "where it was measured",
+     "setting": "cross-corpus",   # or "in-distribution"; labels the figures wherever they are shown
      "per_label": {"Female": {"f1": 0.99, "lo": 0.97, "hi": 1.0, "n_pos_speakers": 21}, ...},
      "per_category": {"gender": {"accuracy": 0.99, "lo": 0.97, "hi": 1.0, "n_files": 104,
                                  "n_speakers": 45}, ...}}
@@ -11,6 +12,11 @@ Why it matters: adherence is the classifier's verdict on generated audio. Where 
 is itself unreliable on held-out real speech, a low (or high) adherence says as much about the
 classifier as about the system, so reports mark such categories as *weak* by one stated rule
 (:data:`WEAK_RULE`, :func:`weak_categories`).
+
+Which figures: a user's TTS output is a corpus the classifier never saw, so the bundled model
+stores its leave-one-corpus-out figures here (``"setting": "cross-corpus"``) and keeps the
+figures of held-out speakers from its training corpora under ``reliability_in_distribution``
+(model card: both). Every column beside adherence is labelled by :func:`reliability_label`.
 """
 from __future__ import annotations
 
@@ -30,6 +36,16 @@ WEAK_RULE = (f"a category is weak when the classifier's held-out figures for it 
              f"end of the 95% interval of any of its labels' F1 (or of the category's accuracy) is below "
              f"{WEAK_LOWER_BOUND}, or any of its labels had fewer than {MIN_POSITIVE_SPEAKERS} positive "
              f"held-out speakers; read adherence there as an indication, not a verdict")
+
+
+#: The values of ``reliability["setting"]`` and how reports label the figures.
+SETTING_LABELS = {"cross-corpus": "classifier (cross-corpus)", "in-distribution": "classifier (in-distribution)"}
+
+
+def reliability_label(reliability: Mapping[str, Any] | None) -> str:
+    """The column title for the figures in ``reliability``: ``classifier (cross-corpus)``,
+    ``classifier (in-distribution)``, or ``classifier (held-out)`` when the setting is not stored."""
+    return SETTING_LABELS.get(str((reliability or {}).get("setting") or ""), "classifier (held-out)")
 
 
 def _finite(value) -> float | None:
@@ -102,5 +118,5 @@ def reliability_from_test_metrics(metrics: Mapping[str, Any], label_set: LabelSe
     return {"source": source, "per_label": per_label, "per_category": per_category}
 
 
-__all__ = ["MIN_POSITIVE_SPEAKERS", "WEAK_LOWER_BOUND", "WEAK_RULE", "reliability_from_test_metrics",
-           "weak_categories", "weakness"]
+__all__ = ["MIN_POSITIVE_SPEAKERS", "SETTING_LABELS", "WEAK_LOWER_BOUND", "WEAK_RULE", "reliability_from_test_metrics",
+           "reliability_label", "weak_categories", "weakness"]

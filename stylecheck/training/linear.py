@@ -23,7 +23,7 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import GroupKFold
 
 from ..styles.labels import LabelSet
-from ..models.linear import CategoryLinear
+from ..models.linear import CategoryLinear, ColumnSpec
 
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
 MARGIN_GRID = tuple(np.round(np.arange(0.0, 0.21, 0.02), 2))
@@ -60,15 +60,18 @@ def class_weights(y: np.ndarray, corpus: Sequence | None, balance: str | None) -
 
 def fit_category_linear(x: np.ndarray, targets: np.ndarray, label_set: LabelSet, corpus: Sequence | None = None,
                         balance: str | None = "corpus", c: float | dict[str, float] = 0.1,
-                        sample_weight: np.ndarray | None = None, shared_scale: slice | None = None) -> CategoryLinear:
+                        sample_weight: np.ndarray | None = None, shared_scale: slice | None = None,
+                        columns: ColumnSpec | None = None) -> CategoryLinear:
     """A fitted :class:`CategoryLinear` for utterance vectors ``x`` [N, D] and label ``targets``
     [N, K] (1 / 0 / NaN). ``sample_weight`` multiplies the class weights (e.g. to give augmented
     copies their share). Columns in ``shared_scale`` (an embedding) are centred and divided by one
     common scale instead of each by its own: per-dimension standardisation would blow up the
     embedding's low-variance directions, which measurably transferred worse across corpora
-    (reports/model_v2/README.md)."""
+    (reports/model_v2/README.md). ``columns``: the input columns each category reads
+    (:class:`CategoryLinear`); the whole vector is standardised first, so a category's selection
+    sees the same scaled values as a model fitted on those columns alone."""
     x = np.asarray(x, dtype=np.float64)
-    head = CategoryLinear(x.shape[1], label_set)
+    head = CategoryLinear(x.shape[1], label_set, columns)
     mean = x.mean(0)
     std = x.std(0)
     if shared_scale is not None:
@@ -78,7 +81,8 @@ def fit_category_linear(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
     head.std.copy_(torch.from_numpy(std).float())
     z = (x - mean) / std
     ys = category_targets(targets, label_set)
-    for lin, (cat, labels) in zip(head.linears, label_set.categories.items()):
+    for lin, idx, (cat, labels) in zip(head.linears, head.selected, label_set.categories.items()):
+        zc = z if idx is None else z[:, idx]
         y = ys[cat]
         known = y >= 0
         weight = lin.weight.data
@@ -96,7 +100,7 @@ def fit_category_linear(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
             w = w * np.asarray(sample_weight)[known]
         cc = c[cat] if isinstance(c, dict) else c
         clf = LogisticRegression(C=cc, max_iter=3000)
-        clf.fit(z[known], y[known], sample_weight=w)
+        clf.fit(zc[known], y[known], sample_weight=w)
         if len(classes) == 2:
             weight[classes[1]] = torch.from_numpy(clf.coef_[0]).float()
             bias[classes[1]] = float(clf.intercept_[0])
@@ -148,12 +152,15 @@ class LinearFit:
 def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet, speakers: Sequence,
                         corpus: Sequence | None = None, balance: str | None = "corpus",
                         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, folds: int = 3,
-                        c_grid: Sequence[float] = C_GRID, shared_scale: slice | None = None) -> LinearFit:
+                        c_grid: Sequence[float] | dict[str, Sequence[float]] = C_GRID, shared_scale: slice | None = None,
+                        columns: ColumnSpec | None = None) -> LinearFit:
     """Choose ``C`` (per category, out-of-fold log loss) and the ``uncertain`` margin (per category,
     :func:`choose_margin`) by speaker-grouped folds of the training data, then fit on all of it.
 
     ``extra`` = (x_aug, owner, weight): augmented copies of training rows (``owner`` indexes
-    ``x``); they are only ever trained on, with their owner's fold, never validated on."""
+    ``x``); they are only ever trained on, with their owner's fold, never validated on.
+    ``columns``: the input columns each category reads (see :func:`fit_category_linear`).
+    ``c_grid`` may differ per category (a dict; categories not in it use :data:`C_GRID`)."""
     from ..styles.decision import pair_probabilities
 
     speakers = np.asarray(speakers)
@@ -162,11 +169,13 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
     k = min(folds, len(np.unique(speakers)))
     splits = list(GroupKFold(n_splits=k).split(np.zeros(n), groups=speakers))
     corpus_arr = None if corpus is None else np.asarray(corpus)
+    grids = {cat: tuple(c_grid.get(cat, C_GRID) if isinstance(c_grid, dict) else c_grid) for cat in label_set.categories}
+    c_grid = sorted({c for g in grids.values() for c in g})
     oof = {c: np.zeros((n, len(label_set))) for c in c_grid}
     for tr, va in splits:
         xt, tt, ct, wt = _with_extra(x, targets, corpus_arr, tr, extra)
         for c in c_grid:
-            head = fit_category_linear(xt, tt, label_set, ct, balance, c, wt, shared_scale)
+            head = fit_category_linear(xt, tt, label_set, ct, balance, c, wt, shared_scale, columns)
             oof[c][va] = head_probabilities(head, x[va])
     chosen_c, margins, val = {}, {}, {}
     for cat, labels in label_set.categories.items():
@@ -174,7 +183,7 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
         y = ys[cat]
         known = y >= 0
         losses = {}
-        for c in c_grid:
+        for c in grids[cat]:
             if known.sum() == 0 or len(np.unique(y[known])) < 2:
                 losses[c] = 0.0
                 continue
@@ -185,7 +194,7 @@ def fit_with_validation(x: np.ndarray, targets: np.ndarray, label_set: LabelSet,
         margins[cat] = choose_margin(pp, y)
         val[cat] = {"log_loss": losses, "n_known": int(known.sum())}
     xt, tt, ct, wt = _with_extra(x, targets, corpus_arr, np.arange(n), extra)
-    head = fit_category_linear(xt, tt, label_set, ct, balance, chosen_c, wt, shared_scale)
+    head = fit_category_linear(xt, tt, label_set, ct, balance, chosen_c, wt, shared_scale, columns)
     return LinearFit(head, chosen_c, margins, val)
 
 

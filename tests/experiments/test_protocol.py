@@ -82,3 +82,58 @@ def test_a_voice_feature_beats_the_corpus_across_corpora():
     assert acc("linear", "LOCO pooled") > acc("corpus only", "LOCO pooled") + 0.1
     table = setting_table(res, "CV", ["gender", "brightness"])
     assert list(table["model"]) == ["corpus only", "linear"] and "macro-F1 (labels)" in table
+
+
+def test_the_head_at_the_probe_equivalent_c_is_the_probe():
+    """C = 1 on the unscaled embedding is C = s^2 on the head's input (divided by one shared scale
+    s): the two give the same probabilities, so the probe's regularisation can be a head's."""
+    from stylecheck.experiments.protocol import ge2e_probe
+
+    d = toy(n_spk=40)
+    x = d.features["fusion"] / np.linalg.norm(d.features["fusion"], axis=1, keepdims=True)
+    d.features["fusion"] = x
+    d.features["ge2e"] = x
+    splits = setting_splits(d)["LOCO A→B"]
+    probe, _ = run_candidate(d, ge2e_probe(one_answer=True), splits)
+    head, _ = run_candidate(d, linear_candidate("fusion", balance="global", uncertain=False,
+                                                shared_scale=slice(None), probe_c=True), splits)
+    tested = splits[0][1]
+    np.testing.assert_allclose(head[tested][:, [0, 4]], probe[tested][:, [0, 4]], atol=2e-3)
+
+
+def test_a_per_category_head_answers_as_each_category_s_own_candidate():
+    """The per-category candidate combines candidates exactly: each category's probabilities are
+    those of the candidate on its columns (same recipe, C and margin chosen per category)."""
+    d = toy(n_spk=40)
+    splits = setting_splits(d)["LOCO A→B"]
+    tested = splits[0][1]
+    combined, _ = run_candidate(d, linear_candidate("fusion", category_columns={"gender": [[1, 2]],
+                                                                               "brightness": [[0, 1], [2, 6]]}), splits)
+    for cat, cols in (("gender", slice(1, 2)), ("brightness", np.r_[0, 2:6])):
+        d.features["part"] = d.features["fusion"][:, cols]
+        alone, _ = run_candidate(d, linear_candidate("part"), splits)
+        k = [PAPER_LABELS.index(lab) for lab in PAPER_LABELS.categories[cat]]
+        np.testing.assert_allclose(combined[tested][:, k], alone[tested][:, k], atol=1e-5)
+
+
+def test_the_per_category_rule_takes_each_category_s_best_transfer():
+    import sys
+    from pathlib import Path
+
+    import pandas as pd
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from model_v2_protocol import COMBINABLE, category_columns, choose_per_category
+
+    fused, ge2e, voice = COMBINABLE
+    rows = []
+    for model, loco, cv in ((fused, {"age": 0.6, "roughness": 0.2}, 0.7), (ge2e, {"age": 0.6, "roughness": 0.25}, 0.8),
+                            (voice, {"age": 0.5, "roughness": 0.4}, 0.5)):
+        for cat, labels in PAPER_LABELS.categories.items():
+            for lab in labels:
+                rows.append({"setting": "LOCO pooled", "model": model, "metric": "F1", "what": lab,
+                             "value": loco.get(cat, 0.9 if model == fused else 0.8)})
+                rows.append({"setting": "CV", "model": model, "metric": "F1", "what": lab, "value": cv})
+    choice = choose_per_category(pd.DataFrame(rows), PAPER_LABELS)
+    assert choice == {"gender": fused, "age": ge2e, "brightness": fused, "roughness": voice}  # age: tie, CV decides
+    assert category_columns(choice, 300) == {"age": [[0, 256]], "roughness": [[256, 300]]}

@@ -105,3 +105,38 @@ def test_the_reading_note_follows_the_models_decision_rule():
     assert "threshold" in probability_note(None) and "uncertain" not in probability_note(None)
     note = probability_note({"rule": "pairwise", "uncertain_margin": {"gender": 0.0, "age": 0.2}})
     assert "gender 0.00, age 0.20" in note and "uncertain" in note
+
+
+def test_cross_corpus_reliability_is_labelled_and_drives_the_weak_rule(tmp_path):
+    from stylecheck.reporting.diagnostics import reliability_markdown, reliability_table
+
+    scores = scores_frame([score_row(f"s/{i}.wav", system="s", expected={"gender": "Male", "age": "Adult"},
+                                     predicted={"gender": "Male", "age": "Adult"}) for i in range(3)])
+    cross = {**RELIABILITY, "setting": "cross-corpus", "source": "leave-one-corpus-out"}
+    model = {**MODEL, "reliability": cross}
+    summary = report_summary(scores, model, THRESHOLDS, adherence=adherence_table(scores, PAPER_LABELS, n_resamples=10),
+                             comparison=compare_systems(scores, PAPER_LABELS, n_resamples=10))
+    text = report_html(scores, summary, [], model, tmp_path, tmp_path)
+    adherence = text[text.index('id="adherence"'):text.index('id="grid-section"')]
+    assert "classifier (cross-corpus)" in adherence and "classifier (held-out)" not in adherence
+    assert "leave-one-corpus-out" in adherence
+    table = reliability_table(cross, PAPER_LABELS, summary.weak)
+    assert set(table["setting"]) == {"cross-corpus"}
+    assert "classifier (cross-corpus)" in reliability_markdown(summary)
+
+
+def test_terminal_summary_titles_the_classifier_column_by_its_setting(tmp_path):
+    import pandas as pd
+    from rich.console import Console
+
+    from stylecheck.reporting.diagnostics import reliability_table
+    from stylecheck.reporting.terminal import print_run_summary
+
+    pd.DataFrame([{"system": "s", "category": "gender", "n": 3, "adherence": 1.0, "lo": 0.4, "hi": 1.0,
+                   "n_failed": 0, "n_uncertain": 0}]).to_csv(tmp_path / "summary.csv", index=False)
+    reliability_table({**RELIABILITY, "setting": "cross-corpus"}, PAPER_LABELS, {}).to_csv(
+        tmp_path / "reliability.csv", index=False)
+    console = Console(record=True, width=200)
+    print_run_summary(tmp_path, console)
+    text = console.export_text()
+    assert "classifier (cross-corpus)" in text and "lowest label F1 0.97" in text

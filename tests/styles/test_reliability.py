@@ -54,3 +54,22 @@ def test_v1_carries_its_model_card_figures():
     assert set(weak_categories(cfg.reliability, cfg.label_set)) == {"age", "brightness", "roughness"}
     gender = cfg.reliability["per_category"]["gender"]
     assert gender["accuracy"] == metrics["gender_accuracy"] and gender["lo"] < gender["accuracy"] <= gender["hi"]
+
+
+def test_reliability_is_labelled_by_where_it_was_measured():
+    from stylecheck.styles.reliability import reliability_label
+
+    assert reliability_label({"setting": "cross-corpus"}) == "classifier (cross-corpus)"
+    assert reliability_label({"setting": "in-distribution"}) == "classifier (in-distribution)"
+    assert reliability_label({"source": "older config"}) == "classifier (held-out)"
+    assert reliability_label(None) == "classifier (held-out)"
+
+
+def test_config_keeps_the_in_distribution_figures_apart():
+    cross = {"source": "LOCO", "setting": "cross-corpus", "per_label": {"Female": _figures(0.9, 0.8)}, "per_category": {}}
+    within = {"source": "CV", "setting": "in-distribution", "per_label": {"Female": _figures(0.99, 0.97)},
+              "per_category": {}}
+    cfg = ModelConfig(reliability=cross, reliability_in_distribution=within)
+    back = ModelConfig.from_dict(json.loads(json.dumps(cfg.to_dict())))
+    assert back.reliability == cross and back.reliability_in_distribution == within
+    assert ModelConfig().reliability_in_distribution is None

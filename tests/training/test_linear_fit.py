@@ -107,3 +107,26 @@ def test_reverberation_spreads_an_impulse_in_time():
     y = AF.fftconvolve(x, room_impulse_response(16000, np.random.default_rng(1)))[:16000]
     assert abs(float(y[100]) - 1.0) < 1e-4 and float((y[:100] ** 2).sum()) < 1e-8
     assert float((y[2000:] ** 2).sum()) > 1e-6  # energy well after the impulse
+
+
+def test_per_category_columns_fit_as_a_model_of_those_columns_alone():
+    """A category that reads some columns gets the same answers as a head fitted on them alone
+    (the whole vector is standardised first, as the selection's own fit would be)."""
+    x, y = toy()
+    columns = {"gender": [[0, 1]], "brightness": [[1, 3]]}
+    head = fit_category_linear(x, y, PAPER_LABELS, c=0.3, columns=columns)
+    assert [lin.in_features for lin in head.linears] == [1, 4, 2, 4]
+    p = head_probabilities(head, x)
+    for cat, (a, b) in (("gender", (0, 1)), ("brightness", (1, 3))):
+        alone = head_probabilities(fit_category_linear(x[:, a:b], y, PAPER_LABELS, c=0.3), x[:, a:b])
+        k = [PAPER_LABELS.index(lab) for lab in PAPER_LABELS.categories[cat]]
+        np.testing.assert_allclose(p[:, k], alone[:, k], atol=1e-5)
+    fit = fit_with_validation(x, y, PAPER_LABELS, np.arange(len(x)) % 30, columns=columns, c_grid=(0.1, 1.0))
+    assert [lin.in_features for lin in fit.head.linears] == [1, 4, 2, 4]
+
+
+def test_the_c_grid_may_differ_per_category():
+    x, y = toy()
+    fit = fit_with_validation(x, y, PAPER_LABELS, np.arange(len(x)) % 30, c_grid={"gender": (0.0123,)})
+    assert fit.c["gender"] == 0.0123
+    assert fit.c["brightness"] in (0.003, 0.01, 0.03, 0.1, 0.3)  # the default grid
