@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ..errors import StylecheckError
 from .level import alpha_ratio_db, loudness_lufs, snr_db
 from .pitch import SR, pitch_measures, pitch_track
 from .rate import rate_measures
@@ -15,11 +16,16 @@ MEASURE_NAMES = ("f0_median_hz", "f0_range_st", "speech_rate_syl_s", "articulati
                  "loudness_lufs", "alpha_ratio_db", "snr_db")
 
 
+class MeasureError(StylecheckError, ValueError):
+    """Input that the measures cannot take (a wave at another rate)."""
+
+
 @dataclass
 class Measurements:
     """The measures of one file (``None`` where not measurable, with the reason in ``reasons``),
     and how they were made: ``snr_method`` ('vad' or 'wada'), ``syllable_source`` ('text' or
-    'nuclei'), the syllable count, the F0 search range and the seconds of speech and voicing."""
+    'nuclei'), the syllable count (and the nuclei count, which the bundled rate norms use, even
+    when a text gave the count), the F0 search range and the seconds of speech and voicing."""
 
     f0_median_hz: float | None = None
     f0_range_st: float | None = None
@@ -32,6 +38,7 @@ class Measurements:
     snr_method: str | None = None
     syllable_source: str | None = None
     syllables: int | None = None
+    syllables_nuclei: int | None = None
     f0_floor_hz: float | None = None
     f0_ceiling_hz: float | None = None
     speech_s: float = 0.0
@@ -56,7 +63,7 @@ def measure_speech(wave, sr: int, regions, text: str | None = None, gender: str 
     samples). ``text``: the words spoken, for the syllable count; ``gender``: 'Female' or 'Male'
     picks the F0 search range (anything else searches both)."""
     if sr != SR:
-        raise ValueError(f"measure_speech needs 16 kHz audio, got {sr} Hz (resample with stylecheck.audio.load.resample)")
+        raise MeasureError(f"measure_speech needs 16 kHz audio, got {sr} Hz (resample with stylecheck.audio.load.resample)")
     x = np.asarray(wave.detach().cpu().numpy() if hasattr(wave, "detach") else wave, dtype=np.float64).reshape(-1)
     regs = _regions_of(regions, x.size)
     out = Measurements(speech_s=sum(e - s for s, e in regs) / sr)
@@ -72,6 +79,7 @@ def measure_speech(wave, sr: int, regions, text: str | None = None, gender: str 
     values.update(rate_values)
     reasons.update(rate_reasons)
     out.syllables, out.syllable_source = extras.get("syllables"), extras.get("syllable_source")
+    out.syllables_nuclei = extras.get("syllables_nuclei")
     values["loudness_lufs"], why = loudness_lufs(x, regs, sr)
     if why:
         reasons["loudness_lufs"] = why

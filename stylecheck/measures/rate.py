@@ -131,11 +131,15 @@ def rate_measures(wave: np.ndarray, track: PitchTrack, regions, sample_rate: int
         return dict.fromkeys(names), dict.fromkeys(names, why), {}
     db, times = _intensity(wave)
     artic_s = max(speech_s - _pause_seconds(db, times, regions, sample_rate, span), INTENSITY_STEP)
+    # Nuclei are counted even with a text: the bundled norms come from nuclei (no transcripts),
+    # so a caller can compare like with like.
+    nuclei = int(syllable_nuclei(db, times, track, span).size)
     if text is not None and text.strip():
         n, source = text_syllables(text), "text"
     else:
-        n, source = int(syllable_nuclei(db, times, track, span).size), "nuclei"
-    extras = {"syllables": n, "syllable_source": source, "speech_s": speech_s, "articulation_s": artic_s}
+        n, source = nuclei, "nuclei"
+    extras = {"syllables": n, "syllable_source": source, "syllables_nuclei": nuclei,
+              "speech_s": speech_s, "articulation_s": artic_s}
     if n == 0:
         why = "no syllable found (no voiced intensity peak)" if source == "nuclei" else "the text has no word"
         return dict.fromkeys(names), dict.fromkeys(names, why), extras
