@@ -121,6 +121,12 @@ def norms_md(norms, rows, files: int) -> str:
               "equal-width over the distribution of each tagged corpus (SNR from a neural estimator), so it has no",
               "fixed dB edge to copy. 15 dB is chosen because noise added at 10 dB or less is plainly audible and",
               "reads below the band here, while most clean read speech reads above it (reports/attributes.md).", "",
+              "## Loudness: what 'loud' can and cannot mean", "",
+              "`loudness_lufs` is the file's level over its speech (ITU-R BS.1770). Audiobook corpora and many TTS",
+              "systems normalise their output level, so 'loud' and 'quiet' judge the file's level, not how loudly",
+              "the voice speaks: a shouted line normalised to -23 LUFS is 'normal' here. The vocal-effort cue",
+              "`alpha_ratio_db` (energy 50-1000 Hz over 1-5 kHz on voiced frames) does not move with gain and falls",
+              "as effort rises; its speaker distribution is in the JSON file, without a category yet.", "",
               "## Rate", "", "The speaker norms come from syllable nuclei (the corpora here have no transcripts);",
               "with a text, the syllable count comes from the CMU dictionary. reports/attributes.md compares both.", ""]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import StylecheckError
 from .level import alpha_ratio_db, loudness_lufs, snr_db
-from .pitch import SR, pitch_measures, pitch_track
+from .pitch import MIN_VOICED_S, SR, pitch_measures, pitch_track
 from .rate import rate_measures
 
 #: The per-file measures, in the order scoring writes them.
@@ -83,9 +83,12 @@ def measure_speech(wave, sr: int, regions, text: str | None = None, gender: str 
     values["loudness_lufs"], why = loudness_lufs(x, regs, sr)
     if why:
         reasons["loudness_lufs"] = why
-    values["alpha_ratio_db"], why = alpha_ratio_db(x, track.times[voiced], sr)
-    if why:
-        reasons["alpha_ratio_db"] = why
+    if out.voiced_s < MIN_VOICED_S:  # the same minimum as the pitch measures
+        values["alpha_ratio_db"], reasons["alpha_ratio_db"] = None, reasons["f0_median_hz"]
+    else:
+        values["alpha_ratio_db"], why = alpha_ratio_db(x, track.times[voiced], sr)
+        if why:
+            reasons["alpha_ratio_db"] = why
     values["snr_db"], why, out.snr_method = snr_db(x, regs, sr)
     if why:
         reasons["snr_db"] = why

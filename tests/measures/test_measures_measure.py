@@ -87,7 +87,7 @@ def test_too_short_speech(base):
     x, regions = base
     s = regions.regions[0][0] + SR // 2
     m = measure_speech(x, SR, [(s, s + int(0.25 * SR))], text=TEXT)
-    for name in ("f0_median_hz", "f0_range_st", "speech_rate_syl_s", "loudness_lufs"):
+    for name in ("f0_median_hz", "f0_range_st", "speech_rate_syl_s", "loudness_lufs", "alpha_ratio_db"):
         assert getattr(m, name) is None and name in m.reasons
     assert "minimum" in m.reasons["f0_median_hz"] and "minimum" in m.reasons["speech_rate_syl_s"]
 

@@ -86,3 +86,23 @@ def test_bundled_natural_norms():
             assert entry["edges"] == sorted(entry["edges"]) and len(entry["uncertain"]) == len(entry["edges"])
     f, m = n.table["Female"]["f0_median_hz"]["edges"], n.table["Male"]["f0_median_hz"]["edges"]
     assert 150 < f[0] < f[1] < 260 and 85 < m[0] < m[1] < 160
+
+
+def test_norms_from_folder(tmp_path):
+    """The bundled example files as a user's reference folder: one value per file, genders from
+    the mapping where given, pooled otherwise."""
+    from measures_fixtures import EXAMPLE
+
+    from stylecheck.measures.norms import norms_from_folder
+
+    folder = EXAMPLE.parents[1]  # examples/audio: 15 files in three system folders
+    genders = {"flite/utt01.flac": "Female", "festival/utt01.flac": "Female", "espeak/utt01.flac": "Female",
+               "flite/utt04.flac": "Male"}
+    n = norms_from_folder(folder, genders=genders, name="ref")
+    assert n.provenance["files"] == 15 and n.provenance["genders"] == "given per file"
+    assert n.table["all"]["f0_median_hz"]["n"] == 15
+    assert n.table["Female"]["f0_median_hz"]["n"] == 3 and "Male" not in n.table  # one male file: too few
+    assert "pooled norm (no Male norm)" in level_for("pitch", 120.0, "Male", n)[1]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NormsError, match="no audio"):
+        norms_from_folder(tmp_path / "empty")
