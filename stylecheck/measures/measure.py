@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ..errors import StylecheckError
+from ..errors import InvalidValueError
 from .level import alpha_ratio_db, loudness_lufs, snr_db
 from .pitch import MIN_VOICED_S, SR, pitch_measures, pitch_track
 from .rate import rate_measures
@@ -16,7 +16,7 @@ MEASURE_NAMES = ("f0_median_hz", "f0_range_st", "speech_rate_syl_s", "articulati
                  "loudness_lufs", "alpha_ratio_db", "snr_db")
 
 
-class MeasureError(StylecheckError, ValueError):
+class MeasureError(InvalidValueError):
     """Input that the measures cannot take (a wave at another rate)."""
 
 

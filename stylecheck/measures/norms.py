@@ -20,11 +20,11 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from ..errors import StylecheckError
+from ..errors import InvalidValueError
 from .._version import __version__
 
 
-class NormsError(StylecheckError, ValueError):
+class NormsError(InvalidValueError):
     """A norms file or name that cannot be used."""
 
 
