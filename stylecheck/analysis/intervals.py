@@ -33,6 +33,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from ..errors import InvalidValueError
 from .bootstrap import Interval
 
 CONFIDENCE = 0.95
@@ -154,7 +155,7 @@ def paired_difference_interval(a: Sequence[float], b: Sequence[float], clusters:
     effective size of the pair differences (:func:`effective_n`). No pairs: NaN with a reason."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if len(a) != len(b):
-        raise ValueError(f"paired outcomes differ in length: {len(a)} and {len(b)}")
+        raise InvalidValueError(f"paired outcomes differ in length: {len(a)} and {len(b)}")
     if len(a) == 0:
         return Interval(float("nan"), float("nan"), float("nan"), reason="no pairs")
     a_only = float(np.sum((a == 1) & (b == 0)))
