@@ -1,0 +1,1 @@
+"""Measures computed from the signal: numbers in, no model of style."""
