@@ -24,9 +24,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
+from ..errors import StylecheckError
 from .bootstrap import Interval
 
 CONFIDENCE = 0.95
+
+
+class EmbeddingSizeError(StylecheckError, ValueError):
+    """Two embeddings of different sizes (from different models) cannot be compared."""
 
 
 def cosine_similarity(a, b) -> float | np.ndarray:
@@ -36,7 +41,7 @@ def cosine_similarity(a, b) -> float | np.ndarray:
         return float("nan")
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape[-1] != b.shape[-1]:
-        raise ValueError(f"embeddings of different sizes: {a.shape[-1]} and {b.shape[-1]}")
+        raise EmbeddingSizeError(f"embeddings of different sizes: {a.shape[-1]} and {b.shape[-1]}")
     na, nb = np.linalg.norm(a, axis=-1), np.linalg.norm(b, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.sum(a * b, axis=-1) / (na * nb)
@@ -176,6 +181,6 @@ def equal_error_rate(scores: Sequence[float], same: Sequence[bool], weights: Seq
     return eer, float(t0 + w * (thr[i] - t0))
 
 
-__all__ = ["CONFIDENCE", "clustered_mean_interval", "cosine_similarity", "equal_error_rate",
+__all__ = ["CONFIDENCE", "EmbeddingSizeError", "clustered_mean_interval", "cosine_similarity", "equal_error_rate",
            "mean_reference_embedding", "paired_similarity_difference", "similarity_comparison_table",
            "system_similarity_table"]

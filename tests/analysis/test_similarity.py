@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from stylecheck.errors import StylecheckError
 from stylecheck.analysis.similarity import (
+    EmbeddingSizeError,
     clustered_mean_interval,
     cosine_similarity,
     equal_error_rate,
@@ -35,8 +37,9 @@ def test_missing_or_zero_embedding_gives_nan_and_sizes_must_agree():
     assert math.isnan(cosine_similarity(a, None))
     assert math.isnan(cosine_similarity(np.zeros(3), a))
     assert math.isnan(cosine_similarity([np.nan, 1, 1], a))
-    with pytest.raises(ValueError):
+    with pytest.raises(EmbeddingSizeError):
         cosine_similarity(a, np.ones(4))
+    assert issubclass(EmbeddingSizeError, StylecheckError)
 
 
 def test_cosine_broadcasts_over_rows():
