@@ -228,6 +228,9 @@ def test_without_styles_the_adherence_says_why(small_folder, tiny_model_dir, tmp
     assert res.exit_code == 0, res.output
     assert "not computed Adherence: no STYLES.csv (--expected) was given" in " ".join(res.output.split())
     assert "no STYLES.csv (--expected) was given" in (tmp_path / "o" / "summary.md").read_text()
+    # One reason, said once; no file was listed, so none "asks for no style".
+    assert res.output.count("not computed") == 1, res.output
+    assert "ask for no style" not in res.output
 
 
 # ---- one label per category, outputs others can read ----------------------------------------
