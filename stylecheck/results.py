@@ -9,6 +9,9 @@ columns, so every table downstream treats both alike.
 """
 from __future__ import annotations
 
+import posixpath
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +25,12 @@ ALL_CATEGORY = "all"
 ROLE_OUTPUT = "output"
 ROLE_SOURCE = "source"
 SIGNIFICANCE_LEVEL = 0.05
+#: How a file that belongs to no system is named for people (files directly in the folder).
+NO_SYSTEM = "(top level)"
+#: How the scored folder itself is named where files are counted by folder.
+TOP_FOLDER = "./"
+#: Order of the counts of :func:`status_counts` (any other status follows, alphabetically).
+COUNT_ORDER = ("ok", ROLE_SOURCE, "unlisted", "no_speech", "error", "missing", "bad_row")
 
 
 def expected_column(category: str) -> str:
@@ -121,6 +130,41 @@ def item_keys(scores: pd.DataFrame) -> tuple[pd.Series | None, str]:
                   + "; by prompt, " + why_prompt)
 
 
+def natural_key(text) -> tuple:
+    """Sort key that orders ``2.wav`` before ``10.wav``: digit runs compare as numbers."""
+    parts = re.split(r"(\d+)", as_text(text).lower())
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def folder_of(file) -> str:
+    """The folder a file key lies in, with a trailing ``/`` (``gt/``); :data:`TOP_FOLDER` for a
+    file directly in the scored folder."""
+    folder = posixpath.dirname(as_text(file))
+    return f"{folder}/" if folder else TOP_FOLDER
+
+
+def status_counts(scores: pd.DataFrame) -> dict[str, int]:
+    """How many rows of each kind, for the one-line count a run prints (``ok 45, source 15,
+    unlisted 5``): outputs by status; source recordings (``role`` source) as ``source`` when
+    scored, ``source <status>`` when not; in :data:`COUNT_ORDER`."""
+    status = text_column(scores, "status")
+    is_source = (text_column(scores, "role") == ROLE_SOURCE).to_numpy()
+    kinds = [(ROLE_SOURCE if s in SCORED_STATUSES else f"{ROLE_SOURCE} {s}") if src else s
+             for s, src in zip(status, is_source)]
+    counts = pd.Series(kinds, dtype=object).value_counts().to_dict() if kinds else {}
+    order = {k: i for i, k in enumerate(COUNT_ORDER)}
+    return {k: int(counts[k]) for k in sorted(counts, key=lambda k: (order.get(k, len(order)), k))}
+
+
+def unlisted_folders(scores: pd.DataFrame) -> dict[str, int]:
+    """Folder -> how many files found there are listed nowhere in STYLES.csv (status
+    ``unlisted``, not some output's source), in natural folder order."""
+    rows = scores[(text_column(scores, "status") == "unlisted").to_numpy()
+                  & (text_column(scores, "role") != ROLE_SOURCE).to_numpy()]
+    counts = text_column(rows, "file").map(folder_of).value_counts().to_dict()
+    return {k: int(counts[k]) for k in sorted(counts, key=natural_key)}
+
+
 def has_sources(scores: pd.DataFrame) -> bool:
     return "source" in scores.columns and (scores["source"].fillna("").astype(str) != "").any()
 
@@ -131,3 +175,12 @@ def output_rows(scores: pd.DataFrame) -> pd.DataFrame:
     if "role" not in scores.columns:
         return scores
     return scores[scores["role"].fillna("").astype(str) != ROLE_SOURCE]
+
+
+def listed_outputs(scores: pd.DataFrame) -> pd.DataFrame:
+    """The outputs STYLES.csv lists: :func:`output_rows` without the ``unlisted`` files, which
+    were asked for nothing, so no per-system table counts them. When no output is listed at all
+    (a folder only classified) every output is kept: "unlisted" then separates nothing."""
+    outputs = output_rows(scores)
+    listed = (text_column(outputs, "status") != "unlisted").to_numpy()
+    return outputs[listed] if listed.any() else outputs

@@ -46,12 +46,53 @@ def test_installed_console_script_prints_the_version():
 
 
 def test_info_shows_a_model_config_and_rejects_a_non_model(tiny_model_dir, tmp_path):
-    result = runner.invoke(app, ["info", str(tiny_model_dir)])
+    result = runner.invoke(app, ["info", str(tiny_model_dir), "--json"])
     assert result.exit_code == 0, result.output
     assert '"arch": "speechmlc"' in result.output and '"Female"' in result.output
+    readable = runner.invoke(app, ["info", str(tiny_model_dir)])
+    assert readable.exit_code == 0, readable.output
+    assert "architecture  speechmlc" in readable.output and "gender: Female, Male" in readable.output
+    assert "{" not in readable.output
     bad = runner.invoke(app, ["info", str(tmp_path)])
     assert bad.exit_code != 0
     assert "config.json is missing" in bad.output  # click >= 8.2 mixes stderr into output
+
+
+def test_info_without_a_model_describes_the_bundled_default_readably():
+    from stylecheck.pretrained import DEFAULT_MODEL_NAME
+
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(DEFAULT_MODEL_NAME) and "bundled default" in lines[0]
+    text = " ".join(result.output.split())
+    for expected in ("labels gender: Female, Male", "age: Adult, Teenager", "backbone kind fusion",
+                     "decision pairwise", "age 0.18", "reliability measured on:", "Teenager: F1 "):
+        assert expected in text, expected
+    assert '"' not in result.output and "{" not in result.output  # no raw JSON
+
+
+def _command_paths():
+    import typer
+
+    def walk(command, path):
+        yield path, command
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+def test_help_at_80_columns_shows_every_option_name_whole():
+    for path, command in _command_paths():
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, (path, result.output)
+        names = [opt for param in command.params for opt in (*param.opts, *param.secondary_opts)
+                 if opt.startswith("--")]
+        for name in names:
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", result.output), (path, name)
+        assert "\u2026" not in result.output, path  # rich cuts with an ellipsis
+        assert max(map(len, result.output.splitlines())) <= 80, path
 
 
 def test_every_torch_load_in_the_package_uses_weights_only():

@@ -33,6 +33,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: it wraps long option names and defaults at any width, where rich's option
+    # table cuts them with an ellipsis below about 100 columns (tests/test_cli_basic.py).
+    rich_markup_mode=None,
 )
 
 

@@ -9,7 +9,8 @@ import typer
 from .app import app, check_can_write, console
 
 prepare_app = typer.Typer(help="Turn annotated corpora into speaker-disjoint train/valid/test manifests.",
-                          no_args_is_help=True)
+                          no_args_is_help=True,
+                          rich_markup_mode=None)
 app.add_typer(prepare_app, name="prepare")
 
 

@@ -9,7 +9,8 @@ import typer
 
 from .app import app, check_can_write, console, fail
 
-probe_app = typer.Typer(help="Probe a model on corpora it was not trained on.", no_args_is_help=True)
+probe_app = typer.Typer(help="Probe a model on corpora it was not trained on.", no_args_is_help=True,
+                        rich_markup_mode=None)
 app.add_typer(probe_app, name="probe")
 
 

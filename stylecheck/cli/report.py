@@ -8,7 +8,7 @@ import typer
 
 from .app import app, check_can_write, console
 
-report_app = typer.Typer(help="Analyses of evaluation results.", no_args_is_help=True)
+report_app = typer.Typer(help="Analyses of evaluation results.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(report_app, name="report")
 
 

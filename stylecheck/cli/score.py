@@ -68,10 +68,13 @@ def score(
         bar.stop()
     if scores is None:
         return
-    counts = scores["status"].value_counts().to_dict()
-    console.print("files: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    from ..reporting.terminal import files_line, reuse_line
     from ..results import FAILED_STATUSES
 
+    console.print(files_line(scores), highlight=False)
+    reused = reuse_line(scores.attrs.get("reuse"), out)
+    if reused:
+        console.print(reused, highlight=False)
     failed = scores[scores["status"].isin(FAILED_STATUSES)]
     for r in failed.head(20).itertuples():
         console.print(f"  [yellow]{r.status}[/] {r.file}: {r.error}", highlight=False)

@@ -34,7 +34,7 @@ def train(
     seed: int = typer.Option(0),
     device: str = typer.Option("auto", help="auto | cpu | cuda | cuda:N"),
     cache_dir: Optional[Path] = typer.Option(None, help="Feature cache folder (default ~/.cache/stylecheck/features)."),
-    no_cache: bool = typer.Option(False, help="Do not read or write the feature cache."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the feature cache."),
     trim_speech: bool = typer.Option(False, help="Cut each file to its speech first, as `stylecheck score` does (recommended: the model then learns from what scoring shows it)."),
     skip_bad_rows: bool = typer.Option(False, help="Skip bad manifest rows instead of stopping."),
     resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
@@ -82,7 +82,7 @@ def evaluate(
     out: Path = typer.Option(..., "--out", help="Output folder (f1.csv, f1.md, predictions.csv)."),
     device: str = typer.Option("cpu"),
     cache_dir: Optional[Path] = typer.Option(None),
-    no_cache: bool = typer.Option(False),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the feature cache."),
     trim_speech: bool = typer.Option(False, help="Cut each file to its speech first, as `stylecheck score` does."),
     include_training_speakers: bool = typer.Option(
         False, help="Keep files of speakers the model was trained on (default: left out and counted); the model's "

@@ -17,7 +17,8 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..results import FAILED_STATUSES, as_text, item_keys, text_column
+from ..analysis.grid import ItemGrid, item_grid
+from ..results import FAILED_STATUSES, ROLE_SOURCE, as_text, text_column
 from ..styles.labels import LabelSet
 from .tables import display_system
 
@@ -156,16 +157,6 @@ def capped_note(shown: int, total: int, what: str) -> str:
 # Prompt x system grid
 # --------------------------------------------------------------------------------------------
 
-def grid_keys(outputs: pd.DataFrame) -> tuple[pd.Series, str]:
-    """One key per output row that groups a prompt's renderings by the systems: the pairing key
-    of :func:`stylecheck.analysis.adherence.item_keys` when the files can be paired, else each
-    file on its own row."""
-    keys, how = item_keys(outputs)
-    if keys is None:
-        return text_column(outputs, "file"), "file (files could not be paired across systems)"
-    return keys.astype(str), how
-
-
 def _label_lines(row: Mapping, label_set: LabelSet, thresholds: Mapping[str, float], *,
                  expectations: bool = True) -> tuple[str, float, list[str]]:
     """Per category: the predicted label with its probability and a mark against the expected
@@ -267,27 +258,22 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
                  src_of: Callable[[str], str | None], max_items: int = MAX_GRID_ITEMS,
                  page_size: int = GRID_PAGE_SIZE) -> str:
     """The prompt x system grid: one row per prompt (item), one column per system (plus the
-    source recording when given), each cell a player and the predicted labels."""
-    role = text_column(scores, "role")
-    outputs = scores[role != "source"]
+    source recording when given), each cell a player and the predicted labels. Rows are the
+    listed outputs of :func:`stylecheck.analysis.grid.item_grid`, in natural order."""
+    grid = item_grid(scores)
+    outputs = grid.rows
     if outputs.empty:
-        return "<p>No generated file to show.</p>"
-    keys, how = grid_keys(outputs)
+        return "<p>No generated file to show.</p>" + _left_out_note(grid)
+    keys, how, systems = outputs["item"], grid.how, grid.systems
     system_of = text_column(outputs, "system").tolist()
-    systems = list(dict.fromkeys(system_of))
-    # Rows in the natural order of their files (p3 before p10), whatever the key.
-    first_file: dict[str, tuple] = {}
-    for key, file in zip(keys, text_column(outputs, "file")):
-        name = natural_key(file.split("/", 1)[-1])
-        first_file[key] = min(first_file.get(key, name), name)
-    items = sorted(dict.fromkeys(keys), key=lambda k: first_file[k])
+    items = grid.items
     shown_items = items[:max_items]
     shown = set(shown_items)
-    has_source = bool((text_column(outputs, "source") != "").any())
+    has_source = grid.has_sources
     has_expectations = any((text_column(outputs, f"expected_{c}") != "").any() for c in label_set.categories)
     # Plain dicts, built once: per-row pandas access is far too slow for thousands of cells.
     groups: dict[str, dict[str, list[dict]]] = {}
-    keep = [k in shown for k in keys]
+    keep = keys.isin(shown).to_numpy()
     for key, system, row in zip(keys[keep], np.asarray(system_of, dtype=object)[keep],
                                 outputs[keep].to_dict("records")):
         groups.setdefault(key, {}).setdefault(system, []).append(row)
@@ -301,13 +287,14 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
     head += [sort_header(display_system(s), numeric=has_expectations, extra=f' data-system="{esc(s)}"')
              for s in systems]
     body = []
-    for key in shown_items:
+    for position, key in enumerate(shown_items):
         part = groups[key]
         first = next(iter(part.values()))[0]
         expected = [as_text(first.get(f"expected_{c}")) for c in label_set.categories]
         prompt = as_text(first.get("prompt"))
-        # When files are paired by prompt, the key is the prompt: shown once.
-        item_cell = (f'<td class="item" data-sort="{esc(key)}">'
+        # Sorting by this column restores the natural order (2 before 10); when files are
+        # paired by prompt, the key is the prompt: shown once.
+        item_cell = (f'<td class="item" data-sort="{position:06d}">'
                      + (f"<code>{esc(key)}</code>" if key != prompt else "")
                      + (f'<div class="prompt">{esc(prompt)}</div>' if prompt else "")
                      + (f'<div class="meta">expects: {esc("; ".join(e for e in expected if e))}</div>'
@@ -323,16 +310,27 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
     flag_options = [("mismatch", "rows with a mismatch"), ("notjudged", "rows with a file not judged")]
     if has_source:
         flag_options.append(("leak", "rows where an output kept its source's label"))
-    note = (f'<p class="note">One row per prompt or item ({html.escape(how)}), one column per system'
+    pairing = (f"paired by {html.escape(how)}" if grid.paired
+               else f'<span class="bad">not paired</span>: {html.escape(how)}')
+    note = (f'<p class="note">One row per prompt or item ({pairing}), one column per system'
             + (", with the source recording the outputs were made from" if has_source else "")
             + ". Each cell: a player, then per category the predicted label with its probability; "
             "&#10003; / &#10007; against the expected label (hover for both probabilities and the threshold). "
             "Click a column title to sort"
             + (" (systems: by the share of expected categories matched)" if has_expectations else "")
             + "; filter by any text in the row.</p>")
-    return (note + capped_note(len(shown_items), len(items), "prompts") + controls("grid", flag_options if has_expectations or has_source else ())
+    return (note + _left_out_note(grid) + capped_note(len(shown_items), len(items), "prompts") + controls("grid", flag_options if has_expectations or has_source else ())
             + f'<div class="scroll"><table id="grid" class="interactive grid" data-page-size="{page_size}">'
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _left_out_note(grid: ItemGrid) -> str:
+    """What the grid leaves out (files STYLES.csv does not list, bad rows), named by folder."""
+    if not grid.left_out:
+        return ""
+    parts = ", ".join(f"{n} {what}" for what, n in grid.left_out.items())
+    return (f'<p class="note">Not in the grid: {html.escape(parts)} (asked for nothing; the per-file table '
+            "below has them).</p>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,8 +353,10 @@ def file_table_section(scores: pd.DataFrame, label_set: LabelSet, max_rows: int 
     for row in shown.to_dict("records"):
         status = as_text(row.get("status"))
         system = as_text(row.get("system"))
-        if as_text(row.get("role")) == "source":
+        if as_text(row.get("role")) == ROLE_SOURCE:
             system = "(source)"
+        elif status == "unlisted" and not system:
+            system = "(unlisted)"
         cells = [f"<td><code>{esc(row.get('file'))}</code></td>", f"<td>{html.escape(system)}</td>",
                  f"<td>{html.escape(status)}</td>"]
         flags = ["notjudged"] if status in FAILED_STATUSES or status in ("no_speech", "bad_row") else []
@@ -379,5 +379,5 @@ def file_table_section(scores: pd.DataFrame, label_set: LabelSet, max_rows: int 
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-__all__ = ["GRID_PAGE_SIZE", "MAX_FILE_ROWS", "MAX_GRID_ITEMS", "SCRIPT", "file_table_section", "grid_keys",
+__all__ = ["GRID_PAGE_SIZE", "MAX_FILE_ROWS", "MAX_GRID_ITEMS", "SCRIPT", "file_table_section",
            "grid_section"]

@@ -1,5 +1,7 @@
-"""Everything a scored folder's summary writes: the tables (CSV, ``summary.md``), the diagnostic
-tables, the plots and ``report.html``, all rendered from one :class:`~stylecheck.analysis.summary.Summary`."""
+"""Everything a scored folder's summary writes: the tables (CSV, ``summary.md``), ``grid.csv``
+(one row per item, one column per system: a sheet for a listening test), the diagnostic tables,
+the plots and ``report.html``, all rendered from one :class:`~stylecheck.analysis.summary.Summary`;
+each file written atomically."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,11 +9,23 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.summary import Summary
+from ..io import write_csv
 from ..results import output_rows
 from .diagnostics import diagnostics_markdown, reliability_markdown, write_diagnostic_tables
 from .html import write_report_html
 from .plots import plot_adherence, plot_expected_probability, plot_predicted_distribution
 from .tables import write_summary_tables
+
+
+GRID_NAME = "grid.csv"
+
+
+def notes_markdown(summary: Summary) -> str:
+    """The summary's notes on the files (unlisted recordings, folders read as one system, a grid
+    that could not pair) as a Markdown section; empty without notes."""
+    if not summary.notes:
+        return ""
+    return "\n## About the files\n\n" + "\n".join(f"- {note}" for note in summary.notes) + "\n"
 
 
 def write_summary_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary, model_info: dict,
@@ -22,7 +36,10 @@ def write_summary_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary,
     write_summary_tables(out_dir, summary.adherence, summary.label_prf, summary.comparison,
                          summary.speaker_adherence, not_computed=summary.not_computed,
                          no_style=summary.no_style, count_failed=summary.count_failed,
-                         after_adherence=reliability_markdown(summary), appendix=diagnostics_markdown(summary))
+                         after_adherence=reliability_markdown(summary) + notes_markdown(summary),
+                         appendix=diagnostics_markdown(summary))
+    if summary.grid is not None:
+        write_csv(out_dir / GRID_NAME, summary.grid)
     write_diagnostic_tables(out_dir, summary)
     plots = [plot_adherence(summary.adherence, out_dir / "adherence.png", weak=summary.weak),
              plot_expected_probability(output_rows(scores), summary.label_set, out_dir / "expected_probability.png",

@@ -1,11 +1,51 @@
-"""The run summary for a terminal: adherence with the failed count and the classifier's held-out
-figures beside every figure, what could not be computed and why, and, without expectations, the
-predicted labels per system. Read from the files a run wrote, so a merged run prints the same."""
+"""The run summary for a terminal: what was found and scored, adherence with the failed count and
+the classifier's held-out figures beside every figure, what could not be computed and why, and,
+without expectations, the predicted labels per system. Read from the files a run wrote, so a
+merged run prints the same."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
 from rich.console import Console
+
+if TYPE_CHECKING:  # pandas is imported when a summary is printed, not when the CLI starts
+    import pandas as pd
+
+
+def files_line(scores: "pd.DataFrame") -> str:
+    """``files: ok 45, source 15, unlisted 5 (gt/ 5)``: outputs by status, scored sources, and
+    the unlisted files with the folders they are in."""
+    from ..results import status_counts, unlisted_folders
+
+    counts = status_counts(scores)
+    folders = unlisted_folders(scores)
+    parts = []
+    for kind, n in counts.items():
+        where = (" (" + ", ".join(f"{folder} {k}" for folder, k in folders.items()) + ")"
+                 if kind == "unlisted" and folders else "")
+        parts.append(f"{kind} {n}{where}")
+    return "files: " + (", ".join(parts) or "none")
+
+
+def reuse_line(reuse: Mapping[str, int] | None, out: Path) -> str:
+    """What a rerun into the same output folder took from the earlier run, or ``""`` when it
+    took nothing (a fresh folder, or ``--force``)."""
+    if not reuse or not reuse.get("reused"):
+        return ""
+    return (f"reused {reuse['reused']}, scored {reuse.get('scored', 0)}: results of unchanged files "
+            f"scored earlier with the same settings are taken from {out / 'results.jsonl'} "
+            "(--force rescores every file)")
+
+
+def grouped_not_computed(not_computed: Mapping[str, str] | None) -> list[str]:
+    """One line per distinct reason: tables left out for the same reason share a line."""
+    from .tables import NOT_COMPUTED_TITLES
+
+    by_reason: dict[str, list[str]] = {}
+    for key, reason in (not_computed or {}).items():
+        by_reason.setdefault(reason, []).append(NOT_COMPUTED_TITLES.get(key, key))
+    return [f"{', '.join(titles)}: {reason}" for reason, titles in by_reason.items()]
 
 
 def print_run_summary(out: Path, console: Console) -> None:
@@ -18,12 +58,13 @@ def print_run_summary(out: Path, console: Console) -> None:
     from rich.table import Table
 
     from .diagnostics import all_row_reliability, asked_categories
-    from .tables import not_computed_lines
 
     summary = out / "summary.csv"
     if not summary.is_file():
         return
     meta = json.loads((out / "run.json").read_text()) if (out / "run.json").is_file() else {}
+    for warning in meta.get("styles_warnings") or []:
+        console.print(f"[yellow]warning[/] {warning}", highlight=False)
     df = pd.read_csv(summary, keep_default_na=False)
     if not df.empty:
         counted = meta.get("count_failed", True)
@@ -49,7 +90,9 @@ def print_run_summary(out: Path, console: Console) -> None:
             console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
     else:
         _print_predicted(out, console)
-    for line in not_computed_lines(meta.get("not_computed")):
+    for note in meta.get("notes") or []:
+        console.print(f"[yellow]note[/] {note}", highlight=False)
+    for line in grouped_not_computed(meta.get("not_computed")):
         console.print(f"[yellow]not computed[/] {line}", highlight=False)
     no_style = meta.get("no_style") or {}
     if no_style.get("count"):

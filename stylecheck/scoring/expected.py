@@ -31,8 +31,10 @@ corrected by hand without losing the rest. A row with neither expects nothing (w
 Cells are stripped of surrounding spaces; blank lines and rows of empty cells are skipped. The
 reader does not check that the files exist: scoring reports missing audio per row.
 
-Bad rows (wrong number of cells, an unusable ``file`` cell, unknown or conflicting labels, a
-file listed twice) are all collected, so one error names every one of them (the first 20 and
+A file listed on several lines with identical cells is read once (the repeats are named in
+:attr:`ExpectedStyles.duplicates`, a warning rather than an error: a copy-paste slip says nothing
+new). Bad rows (wrong number of cells, an unusable ``file`` cell, unknown or conflicting labels, a
+file listed twice with different cells) are all collected, so one error names every one of them (the first 20 and
 a count), with the closest valid label for a misspelt one ("Femal": did you mean Female?).
 With ``skip_bad_rows`` they are set aside in :attr:`ExpectedStyles.bad_rows` instead and the
 other rows are read; a file listed twice is then a bad row on each of its lines, since which
@@ -68,6 +70,8 @@ DELIMITERS = (",", ";", "\t")
 MAX_LISTED_BAD_ROWS = 20
 #: Columns of :attr:`ExpectedStyles.bad_rows`.
 BAD_ROW_COLUMNS = ["file", "line", "system", "speaker", "styles", "prompt", "reason"]
+#: Columns of :attr:`ExpectedStyles.duplicates`.
+DUPLICATE_COLUMNS = ["file", "lines"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class ExpectedStyles:
     ``warnings`` (joined by ``"; "``); ``source_file`` (the source recording as written) only when
     the CSV has a ``source`` column.
 
+    ``duplicates``: the files listed on several lines with identical cells (``file``, ``lines``):
+    they mean one thing, so they are read as one row (with :meth:`duplicate_warning` to say so).
+
     ``bad_rows`` (read with ``skip_bad_rows``): one row per file whose STYLES.csv row(s) could
     not be used, with the columns :data:`BAD_ROW_COLUMNS`; ``file`` is the normalised path, or
     the cell as written (``line N`` when empty) where it is not a usable path, and ``line`` the
@@ -93,10 +100,23 @@ class ExpectedStyles:
     table: pd.DataFrame
     parses: tuple[PromptParse, ...]
     bad_rows: pd.DataFrame = None  # type: ignore[assignment]
+    duplicates: pd.DataFrame = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.bad_rows is None:
             object.__setattr__(self, "bad_rows", pd.DataFrame(columns=BAD_ROW_COLUMNS))
+        if self.duplicates is None:
+            object.__setattr__(self, "duplicates", pd.DataFrame(columns=DUPLICATE_COLUMNS))
+
+    def duplicate_warning(self) -> str:
+        """One sentence naming the files listed more than once with identical rows (merged into
+        one), or ``""``."""
+        if self.duplicates.empty:
+            return ""
+        named = "; ".join(f"{f} (lines {lines})" for f, lines in self.duplicates.head(5).itertuples(index=False))
+        more = len(self.duplicates) - 5
+        return (f"{self.path}: {len(self.duplicates)} file(s) listed more than once with identical rows, "
+                f"each read once: {named}" + (f"; and {more} more" if more > 0 else ""))
 
     def __len__(self) -> int:
         return len(self.table)
@@ -271,6 +291,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
     parses: list[PromptParse] = []
     bad: list[dict] = []
     lines_of: dict[str, list[int]] = {}
+    signature_of: dict[str, tuple] = {}
+    merged: dict[str, list[int]] = {}
     for line, cells in body:
         def cell(name: str) -> str:
             index = columns.get(name)
@@ -284,6 +306,12 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         except ValueError as exc:
             bad.append({**context, "file": raw_file or f"line {line}", "reason": f"'file' cell: {exc}"})
             continue
+        # What the row says besides its file; a row that repeats another exactly says nothing new.
+        signature = (len(cells), *(cell(name) for name in KNOWN_COLUMNS if name != "file"))
+        if file in signature_of and signature_of[file] == signature and len(lines_of[file]) == 1:
+            merged.setdefault(file, [lines_of[file][0]]).append(line)
+            continue
+        signature_of.setdefault(file, signature)
         lines_of.setdefault(file, []).append(line)
         if len(lines_of[file]) > 1:
             continue  # reported once below, with every line it is on
@@ -318,6 +346,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         parses.append(parse)
 
     repeated = {f: lines for f, lines in lines_of.items() if len(lines) > 1}
+    for f in repeated:  # an exact repeat of a row that conflicts with another is part of the conflict
+        repeated[f] = sorted(repeated[f] + merged.pop(f, [])[1:])
     if repeated:
         # Which of the rows was meant is unknown, so none of them is used.
         first = {f: next((r for r in rows if r["file"] == f), None) for f in repeated}
@@ -344,7 +374,10 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
     bad_rows = bad_rows.groupby("file", sort=False, as_index=False).agg(
         {c: ("first" if c != "reason" else "; ".join) for c in BAD_ROW_COLUMNS if c != "file"})
     bad_rows = bad_rows[BAD_ROW_COLUMNS].sort_values("line", kind="stable").reset_index(drop=True)
-    return ExpectedStyles(path, label_set, table, tuple(parses), bad_rows)
+    read = set(table["file"])  # identical copies of a bad row are that bad row, nothing to merge
+    duplicates = pd.DataFrame([{"file": f, "lines": ", ".join(map(str, lines))} for f, lines in merged.items()
+                               if f in read], columns=DUPLICATE_COLUMNS)
+    return ExpectedStyles(path, label_set, table, tuple(parses), bad_rows, duplicates)
 
 
 def explain_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_csv, write_json
+from ..results import status_counts
 from ..styles.labels import LabelSet
 from .score import ScoreError
 from .sources import attach_source_labels
@@ -55,7 +56,7 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
         scores = attach_source_labels(scores, LabelSet.from_dict(metas[0]["model"]["label_set"]))
     write_csv(out / "scores.csv", scores)
     meta = dict(metas[0]) if metas else {}
-    meta["counts"] = scores["status"].value_counts().to_dict()
+    meta["counts"] = status_counts(scores)
     meta["merged_shards"] = n
     write_json(out / "run.json", meta)
     if write_summary and metas:

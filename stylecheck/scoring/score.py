@@ -2,9 +2,11 @@
 
 One row per input, always: every audio file found under the folder and every file listed in
 STYLES.csv appears exactly once in ``scores.csv`` with a status (``ok``, ``error``, ``missing``:
-listed but absent, ``unlisted``: found but not listed, still scored, ``no_speech``: the voice
+listed but absent, ``unlisted``: found but listed nowhere, still scored, ``no_speech``: the voice
 activity detector found less speech than the minimum, so no style is judged, ``bad_row``: its
-STYLES.csv row could not be read and was skipped with ``skip_bad_rows``).
+STYLES.csv row could not be read and was skipped with ``skip_bad_rows``). A recording named only
+in STYLES.csv's ``source`` column is listed as a source: ``role`` source, scored like the rest,
+in no system (``system`` empty), as is an unlisted file outside the systems' folders.
 
 Usage errors are raised as :class:`ScoreError` (or the model's ``CheckpointError``) before anything
 is written or scored: an ``--out`` that is a file, a CUDA device that is not there, no audio in
@@ -32,6 +34,7 @@ from .pipeline import content_hash, result_key, result_settings, score_files, us
 from .results_log import ResultsLog
 from .sources import ROLE_OUTPUT, ROLE_SOURCE, source_key, source_path
 from ..errors import ScoreError
+from ..results import status_counts
 
 RESULTS_LOG = "results.jsonl"
 
@@ -150,11 +153,15 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
             items[col] = ""
         items[col] = items[col].fillna("").astype(str)
     is_source = (items["role"] == ROLE_SOURCE).to_numpy() if "role" in items else np.zeros(len(items), bool)
-    # Without a system column, first-level subfolders are systems when there are several.
+    # Without a system column, first-level subfolders are systems when there are several. Only
+    # listed outputs make a folder a system: a folder of sources or of unlisted recordings (gt/)
+    # is none, though an unlisted file inside a system's folder is still that system's.
     if not (items["system"] != "").any():
-        tops = {f.split("/", 1)[0] for f, src in zip(items["file"], is_source) if "/" in f and not src}
+        unlisted = (items["status"] == "unlisted").to_numpy()
+        tops = {f.split("/", 1)[0] for f, src, un in zip(items["file"], is_source, unlisted)
+                if "/" in f and not src and not un}
         if len(tops) > 1:
-            items["system"] = ["" if src else f.split("/", 1)[0] if "/" in f else ""
+            items["system"] = ["" if src or "/" not in f or f.split("/", 1)[0] not in tops else f.split("/", 1)[0]
                                for f, src in zip(items["file"], is_source)]
     items["path"] = [str(source_path(f, audio_dir)) for f in items["file"]]
     return items.sort_values("file", kind="stable").reset_index(drop=True)
@@ -176,7 +183,9 @@ def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
             continue
         if key in by_file:
             if by_file[key]["status"] == "unlisted":
+                # Named in the source column, so listed after all: scored as a source ("ok").
                 by_file[key]["role"] = ROLE_SOURCE
+                by_file[key]["status"] = "pending"
         elif key not in added:
             exists = key in found or source_path(key, audio_dir).is_file()
             # "ok" once scored: the file is named in STYLES.csv, in the source column.
@@ -187,10 +196,10 @@ def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
 
 def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path | None = None,
                   skip_bad_rows: bool = False):
-    """The STYLES.csv table and its bad rows (``(None, None)`` without a STYLES.csv); a
-    :class:`ScoreError` naming every bad row unless ``skip_bad_rows``."""
+    """The STYLES.csv table, its bad rows and its warnings (``(None, None, [])`` without a
+    STYLES.csv); a :class:`ScoreError` naming every bad row unless ``skip_bad_rows``."""
     if expected_csv is None:
-        return None, None
+        return None, None, []
     from .expected import StylesError, read_expected_styles
 
     try:
@@ -198,7 +207,8 @@ def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path
                                      skip_bad_rows=skip_bad_rows)
     except StylesError as exc:
         raise ScoreError(str(exc)) from None
-    return table.table, table.bad_rows
+    warning = table.duplicate_warning()
+    return table.table, table.bad_rows, [warning] if warning else []
 
 
 def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | None = None,
@@ -235,7 +245,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                         expected)
     if not isinstance(model, StyleModel):
         model = load_model(model, device=device)
-    expected_df, bad_rows = load_expected(Path(expected) if expected is not None else None, model,
+    expected_df, bad_rows, styles_warnings = load_expected(Path(expected) if expected is not None else None, model,
                                           audio_root=audio_dir, skip_bad_rows=skip_bad_rows)
     items = plan_items(audio_dir, expected_df, found, bad_rows)
     shard = shard or Shard(0, 1)
@@ -269,6 +279,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         todo.append((rec["file"], path))
     mine_files = set(mine["file"])
     results = {f: r for f, r in done.items() if f in mine_files}
+    reused = len(hashes) - len(todo)
     n_total, n_done = len(todo), 0
     audio_seconds = 0.0
     try:
@@ -288,12 +299,16 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         if log is not None:
             log.close()
     scores = result_rows(mine, results, [ModelJudge(model)], model.label_set)
+    # Said by the CLI: a rerun into the same --out takes earlier results without scoring again.
+    scores.attrs["reuse"] = {"reused": reused, "scored": len(todo)}
     if out_dir is not None:
         out = Path(out_dir)
         write_csv(out / f"scores{shard.suffix}.csv", scores)
         meta = run_metadata(model, audio_dir, expected, settings, key, scores)
         meta["count_failed"] = bool(count_failed)
         meta["skip_bad_rows"] = bool(skip_bad_rows)
+        meta.update(scores.attrs["reuse"])
+        meta["styles_warnings"] = styles_warnings
         if write_summary and shard.count == 1:
             from .summary import write_summary_outputs
 
@@ -321,5 +336,5 @@ def run_metadata(model: StyleModel, audio_dir: Path, expected, settings: dict, k
         "speech": settings["speech"],
         "window": {"window_s": settings["window_s"], "segment_s": settings["segment_s"]},
         "model_fingerprint": settings["model"], "resume_key": key,
-        "counts": scores["status"].value_counts().to_dict(),
+        "counts": status_counts(scores),
     }

@@ -38,8 +38,9 @@ def test_page_is_capped_with_links_to_the_full_table(big_report):
     files = text[text.index('<table id="files"'):text.index("</table>", text.index('<table id="files"'))]
     assert grid.count("<tr data-key=") == MAX_GRID_ITEMS
     assert files.count("<tr ") == MAX_FILE_ROWS
-    # Items: the N_ITEMS prompts and the unlisted extra file every system has.
-    assert f"first {MAX_GRID_ITEMS} of {N_ITEMS + 1} prompts" in text
+    # Items: the N_ITEMS prompts; the unlisted extra file every system has is in no grid row.
+    assert f"first {MAX_GRID_ITEMS} of {N_ITEMS} prompts" in text
+    assert "Not in the grid: 1 unlisted in sysA/, 1 unlisted in sysB/, 1 unlisted in sysC/" in text
     assert f"first {MAX_FILE_ROWS} of {len(scores)} files" in text
     assert text.count('<a href="scores.csv">scores.csv</a>') >= 2
     assert len(re.findall(r"<audio ", text)) <= MAX_GRID_ITEMS * 3 + DEFAULT_MAX_LISTED

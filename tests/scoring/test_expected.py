@@ -291,3 +291,21 @@ def test_absolute_paths_inside_a_symlinked_audio_root(tmp_path):
     assert got.files == ["a/x.wav", "y.wav"]
     with pytest.raises(StylesError, match="not inside the audio folder"):
         read_expected_styles(path, audio_root=tmp_path / "elsewhere")
+
+
+def test_identical_duplicate_rows_are_merged_with_a_warning(tmp_path):
+    path = write(tmp_path, "file,styles,system\na.wav,Female,x\nb.wav,Male,x\n./a.wav,Female,x\na.wav,Female,x\n")
+    got = read_expected_styles(path)
+    assert got.files == ["a.wav", "b.wav"] and got.bad_rows.empty
+    assert got.duplicates.to_dict("records") == [{"file": "a.wav", "lines": "2, 4, 5"}]
+    assert "1 file(s) listed more than once with identical rows, each read once: a.wav (lines 2, 4, 5)" in \
+        got.duplicate_warning()
+    assert read_expected_styles(write(tmp_path, "file,styles\na.wav,Female\n", "one.csv")).duplicate_warning() == ""
+
+
+def test_a_conflicting_duplicate_stays_an_error_on_every_line(tmp_path):
+    path = write(tmp_path, "file,styles\na.wav,Female\na.wav,Female\na.wav,Male\n")
+    with pytest.raises(StylesError, match=r"'a\.wav' on lines 2, 3, 4: listed more than once"):
+        read_expected_styles(path)
+    got = read_expected_styles(path, skip_bad_rows=True)
+    assert got.files == [] and got.duplicates.empty and got.bad_rows["file"].tolist() == ["a.wav"]

@@ -228,6 +228,9 @@ def test_without_styles_the_adherence_says_why(small_folder, tiny_model_dir, tmp
     assert res.exit_code == 0, res.output
     assert "not computed Adherence: no STYLES.csv (--expected) was given" in " ".join(res.output.split())
     assert "no STYLES.csv (--expected) was given" in (tmp_path / "o" / "summary.md").read_text()
+    # One reason, said once; no file was listed, so none "asks for no style".
+    assert res.output.count("not computed") == 1, res.output
+    assert "ask for no style" not in res.output
 
 
 # ---- one label per category, outputs others can read ----------------------------------------
@@ -254,3 +257,16 @@ def test_outputs_follow_the_umask(small_folder, tiny_model_dir, tmp_path):
         os.umask(before)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "o").iterdir() if p.is_file()}
     assert "report.html" in modes and set(modes.values()) == {0o644}, modes
+
+
+def test_identical_duplicate_rows_are_scored_once_with_a_warning(small_folder, tiny_model_dir, tmp_path):
+    styles = tmp_path / "s.csv"
+    styles.write_text("file,styles\na0.wav,Female\na1.wav,Male\na0.wav,Female\n")
+    out = tmp_path / "out"
+    res = invoke(small_folder, "--model", tiny_model_dir, "--out", out, "--expected", styles, "--device", "cpu")
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "warning" in text and "1 file(s) listed more than once with identical rows, each read once: a0.wav " \
+                                 "(lines 2, 4)" in text
+    scores = pd.read_csv(out / "scores.csv", keep_default_na=False)
+    assert scores["file"].tolist().count("a0.wav") == 1

@@ -49,7 +49,8 @@ def test_sources_scored_once_and_attached(vc_folder, tiny_model_dir, tmp_path):
     # Each source once: the one under the folder keeps its row, the outside one gets a row by its
     # absolute path, the absent one is missing with the reason.
     assert scores["file"].tolist().count("src/s1.wav") == 1 and scores["file"].tolist().count(outside_key) == 1
-    assert by_file.loc["src/s1.wav", "role"] == "source" and by_file.loc["src/s1.wav", "status"] == "unlisted"
+    # Named in the source column, so listed: scored as a source, not counted as unlisted.
+    assert by_file.loc["src/s1.wav", "role"] == "source" and by_file.loc["src/s1.wav", "status"] == "ok"
     assert by_file.loc[outside_key, "role"] == "source" and by_file.loc[outside_key, "status"] == "ok"
     assert by_file.loc["src/gone.wav", "status"] == "missing"
     assert "source listed in STYLES.csv but not found" in by_file.loc["src/gone.wav", "error"]
