@@ -21,6 +21,7 @@ def prompts(
     from ..styles.labels import PAPER_LABELS
     from ..models.checkpoint import read_config, resolve_model_dir
     from ..scoring.expected import explain_expected_styles
+    from ..styles.measured_expectations import MEASURED_CATEGORIES
 
     label_set = PAPER_LABELS
     if labels_from is not None:
@@ -34,7 +35,11 @@ def prompts(
     out.add_column("text", overflow="fold")
     for category in label_set.categories:
         out.add_column(category, min_width=max(len(lab) for lab in label_set.categories[category]))
+    measured = [c for c in MEASURED_CATEGORIES if (table[f"expected_{c}"] != "").any()]
+    for category in measured:
+        out.add_column(category)
     out.add_column("open")
+    out.add_column("unjudged", overflow="fold")
     out.add_column("matched", overflow="fold")
     out.add_column("warnings", overflow="fold", style="yellow")
     # Text() so brackets in file names or prompts are shown, not read as rich markup.
@@ -42,5 +47,6 @@ def prompts(
         out.add_row(*(Text(str(v)) for v in (
             row["file"], row["source"], row["styles"] if row["source"] == "styles" else row["prompt"],
             *(row[f"expected_{c}"] or "-" for c in label_set.categories),
-            row["open"].replace(";", ", "), row["matched"], row["warnings"].replace("; ", "\n"))))
+            *(row[f"expected_{c}"] or "-" for c in measured),
+            row["open"].replace(";", ", "), row["unjudged"].replace("; ", "\n"), row["matched"], row["warnings"].replace("; ", "\n"))))
     console.print(out)

@@ -11,11 +11,14 @@ case-insensitively; other columns are ignored.
     they lie inside it; paths that climb out of the folder with ``..`` are refused.
 ``styles``
     Label names separated by ``;`` or ``,`` in any case (``Female;Teenager;Bright``), read by
-    :func:`stylecheck.styles.prompts.parse_style_list`: unknown names and two labels of one category
-    are errors.
+    :func:`stylecheck.styles.prompts.parse_style_list`, and measured levels as ``category=level``
+    (``pitch=high;rate=slow``): unknown names and two labels of one category are errors.
 ``prompt``
-    The free-text prompt the audio was generated from, read by
-    :func:`stylecheck.styles.prompts.parse_style_prompt` (never an error; doubts become warnings).
+    The free-text prompt the audio was generated from: the measured-category words first, then
+    the learned labels from the rest (:func:`stylecheck.styles.measured_expectations.read_style_prompt`;
+    never an error; doubts become warnings; phrases stylecheck does not judge go to ``unjudged``).
+``text`` (optional)
+    The words spoken, for the speaking rate (syllables from the text rather than the signal).
 ``system``, ``speaker`` (optional)
     Which generator made the file and for which speaker, for per-system tables and the bootstrap
     over speakers.
@@ -31,19 +34,14 @@ corrected by hand without losing the rest. A row with neither expects nothing (w
 Cells are stripped of surrounding spaces; blank lines and rows of empty cells are skipped. The
 reader does not check that the files exist: scoring reports missing audio per row.
 
-A file listed on several lines with identical cells is read once (the repeats are named in
-:attr:`ExpectedStyles.duplicates`, a warning rather than an error: a copy-paste slip says nothing
-new). Bad rows (wrong number of cells, an unusable ``file`` cell, unknown or conflicting labels, a
-file listed twice with different cells) are all collected, so one error names every one of them (the first 20 and
-a count), with the closest valid label for a misspelt one ("Femal": did you mean Female?).
-With ``skip_bad_rows`` they are set aside in :attr:`ExpectedStyles.bad_rows` instead and the
-other rows are read; a file listed twice is then a bad row on each of its lines, since which
-expectation was meant is unknown.
+A file listed on several lines with identical cells is read once (named in
+:attr:`ExpectedStyles.duplicates`, a warning). Bad rows (wrong number of cells, an unusable
+``file`` cell, unknown or conflicting labels, a file listed twice with different cells) are all
+named in one error (the first 20 and a count), with the closest label for a misspelt one. With
+``skip_bad_rows`` they go to :attr:`ExpectedStyles.bad_rows` and the other rows are read.
 
-Why the ``csv`` module rather than ``pandas.read_csv``: error messages need the line each row
-starts on (quoted cells may span lines) and rows with too few cells must be refused, and
-``pandas.read_csv`` neither reports line numbers nor notices short rows. Every cell is kept as
-text (no NA guessing), the same as ``read_csv(dtype=str, keep_default_na=False)``.
+The ``csv`` module, not ``pandas.read_csv``: errors need each row's line, short rows must be
+refused; every cell is kept as text.
 """
 from __future__ import annotations
 
@@ -59,11 +57,12 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ..styles.labels import PAPER_LABELS, LabelSet
-from ..styles.prompts import FALLBACKS, Match, PromptParse, parse_style_list, parse_style_prompt
+from ..styles.measured_expectations import MEASURED_CATEGORIES, read_style_prompt, split_measured_tokens
+from ..styles.prompts import FALLBACKS, PromptParse, parse_style_list
 from ..errors import InvalidValueError, StylesError, UnknownNameError
 
 #: Columns the reader understands (lower case).
-KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source")
+KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source", "text")
 #: Delimiters tried on the header, in order; the first that yields a ``file`` column is used.
 DELIMITERS = (",", ";", "\t")
 #: How many bad rows one error message lists before it only counts the rest.
@@ -81,9 +80,10 @@ class ExpectedStyles:
     ``table`` columns: ``file``, ``line`` (where the row starts in the CSV), ``system``,
     ``speaker``, ``styles`` and ``prompt`` (the cells as written, empty where the column is
     absent), ``source`` (which of the two was read: ``styles``, ``prompt`` or empty),
-    ``expected_<category>`` for each category of the label set (the label, or empty),
-    ``expected`` (the labels joined by ``;``), ``open`` (open categories joined by ``;``) and
-    ``warnings`` (joined by ``"; "``); ``source_file`` (the source recording as written) only when
+    ``expected_<category>`` for each category of the label set (the label, or empty) and each
+    measured category (the level, or empty), ``expected`` (the labels joined by ``;``), ``open``
+    (open categories joined by ``;``), ``unjudged`` (phrases not judged, joined by ``"; "``),
+    ``text`` (the words spoken, or empty) and ``warnings`` (joined by ``"; "``); ``source_file`` (the source recording as written) only when
     the CSV has a ``source`` column.
 
     ``duplicates``: the files listed on several lines with identical cells (``file``, ``lines``):
@@ -101,6 +101,7 @@ class ExpectedStyles:
     parses: tuple[PromptParse, ...]
     bad_rows: pd.DataFrame = None  # type: ignore[assignment]
     duplicates: pd.DataFrame = None  # type: ignore[assignment]
+    readings: tuple = ()  # per row: the AttributeReading of its prompt, or None
 
     def __post_init__(self) -> None:
         if self.bad_rows is None:
@@ -289,6 +290,7 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
     known = _known_names(label_set)
     rows: list[dict[str, str]] = []
     parses: list[PromptParse] = []
+    readings: list = []
     bad: list[dict] = []
     lines_of: dict[str, list[int]] = {}
     signature_of: dict[str, tuple] = {}
@@ -320,16 +322,19 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
             continue
 
         styles, prompt = context["styles"], context["prompt"]
+        reading, measured, unjudged, extra = None, {}, (), ()
         if styles:
             source = "styles"
             try:
-                parse = _parse_styles(styles, label_set, known)
+                labels_text, measured = split_measured_tokens(styles)
+                parse = _parse_styles(labels_text, label_set, known)
             except ValueError as exc:
                 bad.append({**context, "file": file, "reason": f"'styles' cell {styles!r}: {exc}"})
                 continue
         elif prompt:
             source = "prompt"
-            parse = parse_style_prompt(prompt, label_set)
+            parse, reading, ask = read_style_prompt(prompt, label_set)
+            measured, unjudged, extra = ask.levels, ask.unjudged, ask.warnings
         else:
             source = ""
             parse = PromptParse(warnings=("no styles or prompt given: nothing is expected",))
@@ -337,13 +342,18 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
                "styles": styles, "prompt": prompt, "source": source}
         for category in label_set.categories:
             row[f"expected_{category}"] = parse.expected.get(category, "")
+        for category in MEASURED_CATEGORIES:
+            row[f"expected_{category}"] = measured.get(category, "")
         row["expected"] = ";".join(parse.expected.values())
         row["open"] = ";".join(parse.open_categories)
-        row["warnings"] = "; ".join(parse.warnings)
+        row["unjudged"] = "; ".join(unjudged)
+        row["text"] = cell("text")
+        row["warnings"] = "; ".join((*parse.warnings, *extra))
         if "source" in columns:
             row["source_file"] = cell("source").replace("\\", "/")
         rows.append(row)
         parses.append(parse)
+        readings.append(reading)
 
     repeated = {f: lines for f, lines in lines_of.items() if len(lines) > 1}
     for f in repeated:  # an exact repeat of a row that conflicts with another is part of the conflict
@@ -352,7 +362,7 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         # Which of the rows was meant is unknown, so none of them is used.
         first = {f: next((r for r in rows if r["file"] == f), None) for f in repeated}
         keep = [i for i, r in enumerate(rows) if r["file"] not in repeated]
-        rows, parses = [rows[i] for i in keep], [parses[i] for i in keep]
+        rows, parses, readings = [rows[i] for i in keep], [parses[i] for i in keep], [readings[i] for i in keep]
         bad = [b for b in bad if b["file"] not in repeated]
         for f, lines in repeated.items():
             r = first[f] or {}
@@ -364,7 +374,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         raise StylesError(path, _bad_rows_message(bad, label_set, skip_hint=True))
 
     columns_out = ["file", "line", "system", "speaker", "styles", "prompt", "source",
-                   *(f"expected_{c}" for c in label_set.categories), "expected", "open", "warnings"]
+                   *(f"expected_{c}" for c in (*label_set.categories, *MEASURED_CATEGORIES)), "expected", "open",
+                   "unjudged", "text", "warnings"]
     if "source" in columns:
         columns_out.append("source_file")
     table = pd.DataFrame(rows, columns=columns_out)
@@ -377,23 +388,14 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
     read = set(table["file"])  # identical copies of a bad row are that bad row, nothing to merge
     duplicates = pd.DataFrame([{"file": f, "lines": ", ".join(map(str, lines))} for f, lines in merged.items()
                                if f in read], columns=DUPLICATE_COLUMNS)
-    return ExpectedStyles(path, label_set, table, tuple(parses), bad_rows, duplicates)
+    return ExpectedStyles(path, label_set, table, tuple(parses), bad_rows, duplicates, tuple(readings))
 
 
 def explain_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LABELS) -> pd.DataFrame:
-    """How each row of STYLES.csv was read: the expectations plus what matched and why
-    (column ``matched``: ``phrase -> label`` or ``phrase: reason``, one per line)."""
-    expected = read_expected_styles(path, label_set)
-    table = expected.table.copy()
-    table["matched"] = ["\n".join(map(_explain_match, parse.matched)) for parse in expected.parses]
-    return table
+    """How each row of STYLES.csv was read (see :mod:`.explain_styles`)."""
+    from .explain_styles import explain_table
 
-
-def _explain_match(match: Match) -> str:
-    if match.label is None:
-        return f"{match.phrase}: {match.reason}"
-    plain = match.reason in (f"a word for {match.label}", "label name", "the label's name")
-    return f"{match.phrase} -> {match.label}" + ("" if plain else f" ({match.reason})")
+    return explain_table(read_expected_styles(path, label_set))
 
 
 __all__ = ["BAD_ROW_COLUMNS", "ExpectedStyles", "StylesError", "explain_expected_styles", "normalise_file_key",

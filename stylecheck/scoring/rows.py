@@ -77,7 +77,9 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
     verdicts = out[[f"predicted_{cat}" for cat in categories]].to_numpy()
     out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
     cats = [f"{k}_{cat}" for cat in categories for k in ("expected", "predicted", "match")]
-    columns = LEAD_COLUMNS + score_columns + ["predicted", "expected"] + cats
+    # Phrases of the prompt that no judge judges: listed per file so nothing is dropped silently.
+    out["unjudged"] = out["unjudged"].fillna("").astype(str) if "unjudged" in out else ""
+    columns = LEAD_COLUMNS + score_columns + ["predicted", "expected"] + cats + ["unjudged"]
     if "source" not in out:
         return out[columns]
     # Runs with a source column: which rows are sources, and each output's source's labels.

@@ -19,9 +19,10 @@ prompt of a file was read):
   leave age open with a warning (a set with a ``Child`` label gets that label instead).
   "young adult" leaves age open: it sits between the two labels.
 * **Brightness.** DreamVoice's scale runs from "Very Dark (Rich)" to "Very Bright (Thin)", and
-  LibriTTS-P pairs thick/thin, so: dark, deep, rich, thick, low-pitched -> Dark; bright, thin,
-  high-pitched, shrill -> Bright. The label set has no pitch category; prompt writers use pitch
-  words for this impression ("a deep voice"), so the pitch phrases count as brightness.
+  LibriTTS-P pairs thick/thin, so: dark, deep, rich, thick -> Dark; bright, thin, shrill ->
+  Bright. Pitch words ("low-pitched", "high pitch") are not brightness: they go to the measured
+  ``pitch`` category (:mod:`stylecheck.styles.attribute_words`), which reads them first and masks
+  them from this parser. "deep" stays timbre.
   *Not mapped*: clear and muffled (clarity, not brightness), warm (a DreamVoice keyword of its
   own), light (too many other senses).
 * **Roughness.** DreamVoice's scale runs from "Rough (Raspy)" to "Smooth (Mellow)": rough, raspy,
@@ -70,11 +71,9 @@ LABEL_WORDS: dict[str, tuple[str, ...]] = {
     "Child": ("child", "children", "kid", "kids", "toddler", "baby", "preteen", "little kid"),
     "Dark": (
         "dark", "darker", "darkness", "deep", "deeper", "depth", "rich", "richer", "richness", "thick",
-        "low pitched", "low pitch", "lower pitched", "lower pitch",
     ),
     "Bright": (
-        "bright", "brighter", "brightness", "thin", "thinner", "high pitched", "high pitch",
-        "higher pitched", "higher pitch", "shrill",
+        "bright", "brighter", "brightness", "thin", "thinner", "shrill",
     ),
     "Rough": (
         "rough", "rougher", "roughness", "raspy", "raspier", "raspiness", "rasp", "rasping",

@@ -43,8 +43,9 @@ def test_reads_styles_and_prompts_in_order(tmp_path):
     assert t["expected_roughness"].tolist() == ["", "Rough", "", "Smooth"]
     assert t["open"].tolist() == ["", "", "", "gender"]
     assert list(t.columns) == ["file", "line", "system", "speaker", "styles", "prompt", "source", "expected_gender",
-                               "expected_age", "expected_brightness", "expected_roughness", "expected", "open",
-                               "warnings"]
+                               "expected_age", "expected_brightness", "expected_roughness", "expected_pitch",
+                               "expected_variation", "expected_rate", "expected_loudness", "expected_noise",
+                               "expected", "open", "unjudged", "text", "warnings"]
     assert len(got) == 4 and got.files == t["file"].tolist()
     assert got.expected_for("./a\\two.wav") == {"gender": "Male", "age": "Adult", "brightness": "Dark",
                                                  "roughness": "Rough"}
@@ -72,7 +73,8 @@ def test_blank_lines_and_multiline_cells_keep_line_numbers(tmp_path):
 def test_custom_label_set_columns(tmp_path):
     gender = LabelSet({"gender": ("Female", "Male")})
     got = read_expected_styles(write(tmp_path, "file,prompt\na.wav,a bright girl\n"), gender)
-    assert [c for c in got.table.columns if c.startswith("expected_")] == ["expected_gender"]
+    assert [c for c in got.table.columns if c.startswith("expected_")] == [
+        "expected_gender", "expected_pitch", "expected_variation", "expected_rate", "expected_loudness", "expected_noise"]
     assert got.table["expected"].tolist() == ["Female"]
     assert "Bright" in got.table["warnings"][0]
 

@@ -25,7 +25,7 @@ PROMPTS = [
     ("Teenage boy, husky and slightly rough", "Male Teenager Rough", "", False),
     ("A senior woman, silky smooth delivery", "Female Adult Smooth", "", False),
     ("adolescent guy with a shrill voice", "Male Teenager Bright", "", False),
-    ("A low-pitched, gruff masculine narrator", "Male Dark Rough", "", False),
+    ("A low-pitched, gruff masculine narrator", "Male Rough", "", False),  # pitch is measured, not Dark
     ("The voice of a grown-up woman — dark, harsh and scratchy", "Female Adult Dark Rough", "", False),
     ("Ladies' choir leader: youthful and bright", "Female Teenager Bright", "", False),
     ("An adult man; very deep", "Male Adult Dark", "", False),
@@ -76,7 +76,7 @@ PROMPTS = [
     ("rough, but not rough", "", "roughness", True),
     ("an androgynous, slightly feminine voice", "", "gender", True),
     ("a young child reading a story", "", "age", True),
-    ("a little kid, high-pitched", "Bright", "age", True),
+    ("a little kid, high-pitched", "", "age", True),  # pitch is measured, not Bright
     # words about something else
     ("An old-fashioned radio announcer with a thick accent", "", "", False),
     ("a breathy, warm whisper with a clear, light tone", "", "", False),
