@@ -42,6 +42,7 @@ class SpeechCut:
     wave: torch.Tensor | None  # None: no_speech
     speech_s: float  # seconds of detected speech (NaN when the check is off)
     error: NoSpeechError | None
+    regions: object = None  # the detector's SpeechRegions of the untrimmed wave (None: check off)
 
 
 def frame_window(backbone: Backbone, window_s: float) -> int:
@@ -242,12 +243,13 @@ class StyleModel:
         for i, (wave, regions) in enumerate(zip(waves, found)):
             if regions.speech_s < speech.min_speech_s:
                 name = names[i] if names is not None else f"<input {i}>"
-                out.append(SpeechCut(None, regions.speech_s, NoSpeechError(name, regions.speech_s, speech.min_speech_s)))
+                out.append(SpeechCut(None, regions.speech_s, NoSpeechError(name, regions.speech_s, speech.min_speech_s),
+                                     regions))
                 continue
             if speech.trim and regions.regions:
                 start, end = regions.span(speech.pad_s)
                 wave = wave[start:end]
-            out.append(SpeechCut(wave, regions.speech_s, None))
+            out.append(SpeechCut(wave, regions.speech_s, None, regions))
         return out
 
     def _check_wave(self, wave: torch.Tensor, name: str) -> None:

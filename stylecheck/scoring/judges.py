@@ -7,8 +7,8 @@ a measured value) and, per category it owns, one answer per file: a level, ``unc
 (``expected_<c>``, ``predicted_<c>``, ``match_<c>`` per category, see :mod:`stylecheck.results`)
 is the same whoever judged, so analysis and reporting treat every category alike.
 
-Today one judge exists: :class:`ModelJudge`, the style classifier and its decision rule. A
-category measured from the signal (pitch, rate, loudness, ...) is a second judge beside it.
+:class:`ModelJudge` is the style classifier and its decision rule; :class:`MeasureJudge` judges
+the categories measured from the signal (pitch, variation, rate, loudness, noise) against norms.
 """
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
+from ..measures.norms import CATEGORIES as MEASURED, Norms, level_for
 from ..results import probability_column
 from ..styles.decision import decide_categories
+from ..styles.measured_expectations import MEASURED_CATEGORIES
 
 
 class Judge(Protocol):
@@ -60,3 +62,55 @@ class ModelJudge:
         judged = np.isfinite(probs).all(axis=1)
         answers = decide_categories(probs, self.model.config)
         return {cat: [a if ok else None for a, ok in zip(rows, judged)] for cat, rows in answers.items()}
+
+
+#: The measured values scoring writes for every file (empty where not measured).
+MEASURE_COLUMNS = ("f0_median_hz", "f0_range_st", "speech_rate_syl_s", "articulation_rate_syl_s",
+                   "loudness_lufs", "alpha_ratio_db", "snr_db")
+MEASURE_NOTES = "measure_notes"
+
+
+class MeasureJudge:
+    """The measured categories: each file's measures (``record["measures"]``, see
+    :mod:`.measuring`) against ``norms`` by :func:`~stylecheck.measures.norms.level_for`, with the
+    gender the file was measured for. A value that could not be measured leaves its category not
+    judged (None) and says why in ``measure_notes``; so does a file without speech."""
+
+    def __init__(self, norms: Norms):
+        self.norms = norms
+        self.categories = dict(MEASURED_CATEGORIES)
+
+    @staticmethod
+    def _measures(rec: Mapping | None) -> Mapping | None:
+        return None if rec is None or rec.get("status") != "ok" else rec.get("measures")
+
+    def score_columns(self, records: Sequence[Mapping | None]) -> dict[str, np.ndarray]:
+        cols = {name: np.full(len(records), np.nan) for name in MEASURE_COLUMNS}
+        notes = []
+        for i, rec in enumerate(records):
+            m = self._measures(rec)
+            if m is None:
+                if rec is None or rec.get("status") == "error":
+                    notes.append("")
+                elif rec.get("status") != "ok":
+                    notes.append(f"not measured: {rec.get('error') or 'no speech'}")
+                else:
+                    notes.append("not measured (measures were off)")
+                continue
+            for name in MEASURE_COLUMNS:
+                if m.get(name) is not None:
+                    cols[name][i] = float(m[name])
+            notes.append("; ".join(f"{name}: {why}" for name, why in m.get("reasons", {}).items()))
+        return {**cols, MEASURE_NOTES: np.array(notes, dtype=object)}
+
+    def verdicts(self, records: Sequence[Mapping | None]) -> dict[str, list[str | None]]:
+        out: dict[str, list[str | None]] = {c: [] for c in self.categories}
+        for rec in records:
+            m = self._measures(rec)
+            for category in self.categories:
+                if m is None:
+                    out[category].append(None)
+                    continue
+                level, _ = level_for(category, m.get(MEASURED[category][0]), m.get("gender"), self.norms)
+                out[category].append(level)
+        return out

@@ -28,7 +28,8 @@ from .._version import __version__
 from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
-from .judges import ModelJudge
+from .judges import MeasureJudge, ModelJudge
+from .measuring import MeasureHints
 from .rows import result_rows
 from .pipeline import content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
@@ -217,7 +218,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                     bf16: bool = False, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
                     workers: int | None = None, copy_audio: bool = False, skip_bad_rows: bool = False,
-                    count_failed: bool = True, speech: SpeechSettings | None = DEFAULT_SPEECH) -> pd.DataFrame:
+                    count_failed: bool = True, speech: SpeechSettings | None = DEFAULT_SPEECH,
+                    measures: bool = True, norms=None) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced and the
@@ -236,7 +238,10 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     ``speech``: the speech check (default :data:`~stylecheck.models.style_model.DEFAULT_SPEECH`:
     Silero VAD, at least 0.5 s of speech, leading and trailing non-speech trimmed); ``None``
     classifies whole files without it. ``bf16``: the classifier in bfloat16, approximate; the
-    default fp32 gives the same probabilities on every machine.
+    default fp32 gives the same probabilities on every machine. ``measures`` (default on): the
+    signal measures of every file and the measured categories (pitch, variation, rate, loudness,
+    noise), judged against ``norms`` (a :class:`~stylecheck.measures.norms.Norms`, a bundled label
+    or a norms JSON path; default the bundled natural-speech norms).
     """
     from ..models import load_model
 
@@ -251,8 +256,13 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     shard = shard or Shard(0, 1)
     mine = pd.DataFrame(shard.take(items.to_dict("records")), columns=items.columns)
     use_bf16 = uses_bf16(model, bf16)
-    settings = result_settings(model, use_bf16, speech)
+    settings = result_settings(model, use_bf16, speech, measures=measures)
     key = result_key(settings)
+    hints = MeasureHints.from_items(mine) if measures else None
+    if measures:
+        from ..measures.norms import Norms, load_norms
+
+        norms = norms if isinstance(norms, Norms) else load_norms(norms)
 
     log = ResultsLog(Path(out_dir) / f"results{shard.suffix}.jsonl") if out_dir is not None else None
     done: dict[str, dict] = {}
@@ -274,7 +284,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         except OSError:
             hashes[rec["file"]] = ""
         prev = done.get(rec["file"])
-        if prev is not None and prev.get("hash") == hashes[rec["file"]]:
+        if prev is not None and prev.get("hash") == hashes[rec["file"]] and (
+                hints is None or prev.get("status") != "ok" or (prev.get("measures") or {}).get("inputs")
+                == hints.inputs_for(rec["file"])):  # measured for another gender or text: again
             continue
         todo.append((rec["file"], path))
     mine_files = set(mine["file"])
@@ -283,9 +295,10 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     n_total, n_done = len(todo), 0
     audio_seconds = 0.0
     try:
-        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers, speech=speech):
+        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers, speech=speech,
+                                 measures=hints):
             recs = [{"file": r.file, "status": r.status, "error": r.error, "duration_s": r.duration_s,
-                     "speech_s": r.speech_s, "probs": r.probs, "hash": hashes.get(r.file, ""),
+                     "speech_s": r.speech_s, "probs": r.probs, "measures": r.measures, "hash": hashes.get(r.file, ""),
                      "model": settings["model"], "key": key} for r in batch]
             if log is not None:
                 log.append(recs)
@@ -298,7 +311,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     finally:
         if log is not None:
             log.close()
-    scores = result_rows(mine, results, [ModelJudge(model)], model.label_set)
+    judges = [ModelJudge(model)] + ([MeasureJudge(norms)] if measures else [])
+    scores = result_rows(mine, results, judges, model.label_set)
     # Said by the CLI: a rerun into the same --out takes earlier results without scoring again.
     scores.attrs["reuse"] = {"reused": reused, "scored": len(todo)}
     if out_dir is not None:
@@ -309,6 +323,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         meta["skip_bad_rows"] = bool(skip_bad_rows)
         meta.update(scores.attrs["reuse"])
         meta["styles_warnings"] = styles_warnings
+        meta["measures"] = ({"on": True, "norms": norms.label, "norms_provenance": norms.provenance}
+                            if measures else {"on": False})
         if write_summary and shard.count == 1:
             from .summary import write_summary_outputs
 

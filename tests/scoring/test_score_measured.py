@@ -1,0 +1,74 @@
+"""Measured categories in ``stylecheck score``: the measures of every file with speech, levels
+against the bundled norms, nothing judged without speech, and the measures in the resume key."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "measures"))
+from helpers import non_speech, write_wav  # noqa: E402
+from measures_fixtures import TEXT, example, praat_pitch_shift  # noqa: E402
+from stylecheck.scoring import score_directory  # noqa: E402
+from stylecheck.scoring.judges import MEASURE_COLUMNS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pitch_folder(tmp_path_factory):
+    """The example voice (172 Hz, a low Female voice by the norms) raised 4 semitones (about
+    217 Hz, high) and lowered 2 (about 153 Hz, low), and a file without speech."""
+    root = tmp_path_factory.mktemp("measured")
+    audio = root / "audio"
+    write_wav(audio / "up.wav", praat_pitch_shift(example(), 4.0).astype(np.float32))
+    write_wav(audio / "down.wav", praat_pitch_shift(example(), -2.0).astype(np.float32))
+    write_wav(audio / "hum.wav", non_speech()["white_noise"].astype(np.float32))
+    styles = root / "styles.csv"
+    styles.write_text("file,styles,text\n"
+                      f"up.wav,Female;pitch=high,\"{TEXT}\"\n"
+                      "down.wav,Female;pitch=high,\n"
+                      "hum.wav,Female;pitch=low,\n")
+    return audio, styles
+
+
+def test_measured_columns_levels_and_not_judged(pitch_folder, tiny_model_dir, tmp_path):
+    audio, styles = pitch_folder
+    out = tmp_path / "out"
+    scores = score_directory(audio, styles, tiny_model_dir, out).set_index("file")
+    for column in (*MEASURE_COLUMNS, "measure_notes", "expected_pitch", "predicted_pitch", "match_pitch"):
+        assert column in scores, column
+    up, down, hum = scores.loc["up.wav"], scores.loc["down.wav"], scores.loc["hum.wav"]
+    assert 12 * np.log2(up["f0_median_hz"] / down["f0_median_hz"]) == pytest.approx(6.0, abs=0.5)
+    assert (up["predicted_pitch"], up["match_pitch"]) == ("high", "true")
+    assert (down["predicted_pitch"], down["match_pitch"]) == ("low", "false")
+    assert up["speech_rate_syl_s"] > 0 and np.isfinite(up["snr_db"]) and np.isfinite(down["loudness_lufs"])
+    # No speech: nothing measured, the reason said, the category not judged (no match either way).
+    assert hum["status"] == "no_speech"
+    assert np.isnan(hum[list(MEASURE_COLUMNS)].astype(float)).all()
+    assert hum["measure_notes"].startswith("not measured: no speech")
+    assert (hum["predicted_pitch"], hum["match_pitch"]) == ("", "")
+    run = json.loads((out / "run.json").read_text())
+    assert run["measures"]["on"] and run["measures"]["norms"] == "natural-v1"
+    # The measures are part of the resume key: a rerun without them rescores, without columns.
+    again = score_directory(audio, styles, tiny_model_dir, out, measures=False, write_summary=False)
+    assert again.attrs["reuse"]["reused"] == 0 and "f0_median_hz" not in again
+    p = [c for c in scores if c.startswith("p_")]
+    assert np.allclose(again.set_index("file").loc[scores.index, p].to_numpy(float), scores[p].to_numpy(float),
+                       equal_nan=True)  # the learned categories' probabilities do not change
+
+
+def test_too_short_speech_is_not_measured():
+    from stylecheck.scoring.judges import MeasureJudge
+    from stylecheck.measures.norms import load_norms
+    from stylecheck.measures.measure import measure_speech
+    from helpers import speech_like
+
+    wave = speech_like(0.3, seed=2)
+    rec = {"status": "ok", "measures": {**measure_speech(wave, 16000, [(0, wave.size)], gender="Male").to_dict(),
+                                        "gender": "Male"}}
+    judge = MeasureJudge(load_norms())
+    cols = judge.score_columns([rec])
+    assert np.isnan(cols["f0_median_hz"][0]) and "f0_median_hz:" in cols["measure_notes"][0]
+    assert judge.verdicts([rec])["pitch"] == [None]
