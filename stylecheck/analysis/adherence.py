@@ -39,6 +39,7 @@ from ..results import (
     ALL_CATEGORY, BAD_ROW_STATUS, FAILED_STATUSES, SCORED_STATUSES, match_flag, text_column,
 )
 from ..styles.decision import UNCERTAIN
+from ..styles.categories import CategorySet
 from ..styles.labels import LabelSet
 from .intervals import clustered_proportion_interval
 
@@ -108,7 +109,7 @@ def match_vector(scores: pd.DataFrame, category: str, count_failed: bool = False
     return out
 
 
-def overall_match(scores: pd.DataFrame, label_set: LabelSet, count_failed: bool = False) -> np.ndarray:
+def overall_match(scores: pd.DataFrame, label_set: LabelSet | CategorySet, count_failed: bool = False) -> np.ndarray:
     """1 when every expected category of a file matches, 0 when one does not, NaN when none
     counts; with ``count_failed`` a failed file (or bad row) is 0."""
     if not label_set.categories:
@@ -146,7 +147,7 @@ def grouped(scores: pd.DataFrame, group_by: Sequence[str]):
 # Adherence
 # --------------------------------------------------------------------------------------------
 
-def adherence_table(scores: pd.DataFrame, label_set: LabelSet, group_by: Sequence[str] = ("system",),
+def adherence_table(scores: pd.DataFrame, label_set: LabelSet | CategorySet, group_by: Sequence[str] = ("system",),
                     count_failed: bool = True, n_resamples: int | None = None,
                     seed: int | None = None) -> pd.DataFrame:
     """Share of files whose predicted style matches the expected one, per group and category.
@@ -203,7 +204,7 @@ def adherence_table(scores: pd.DataFrame, label_set: LabelSet, group_by: Sequenc
 # Per-label precision / recall / F1
 # --------------------------------------------------------------------------------------------
 
-def label_prf_table(scores: pd.DataFrame, label_set: LabelSet) -> pd.DataFrame:
+def label_prf_table(scores: pd.DataFrame, label_set: LabelSet | CategorySet) -> pd.DataFrame:
     """Precision, recall and F1 of each label per system, over files that expect its category.
 
     For label ``L`` of category ``c`` the files are those scored with an expected ``c``;

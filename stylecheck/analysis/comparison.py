@@ -10,6 +10,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from ..results import ALL_CATEGORY, BAD_ROW_STATUS, item_keys, text_column
+from ..styles.categories import CategorySet
 from ..styles.labels import LabelSet
 from .adherence import checked_scores, match_vector, overall_match
 from .intervals import paired_difference_interval
@@ -20,7 +21,7 @@ COMPARISON_COLUMNS = ["system_a", "system_b", "category", "n_pairs", "adherence_
                       "mcnemar_p", "significant"]
 
 
-def compare_systems(scores: pd.DataFrame, label_set: LabelSet, count_failed: bool = True,
+def compare_systems(scores: pd.DataFrame, label_set: LabelSet | CategorySet, count_failed: bool = True,
                     n_resamples: int | None = None, seed: int | None = None,
                     alpha: float = SIGNIFICANCE_LEVEL) -> pd.DataFrame:
     """Paired comparison of adherence between every two systems, per category and ``all``.

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..styles.categories import CategorySet
 from ..styles.labels import LabelSet
 from ..styles.decision import UNCERTAIN, can_be_uncertain, can_have_no_label
 from ..results import SCORED_STATUSES, text_column
@@ -36,11 +37,11 @@ def predicted_outcome(scores: pd.DataFrame, category: str) -> pd.Series:
     return out.where(judged, NOT_JUDGED)
 
 
-def _order(label_set: LabelSet, category: str) -> list[str]:
+def _order(label_set: LabelSet | CategorySet, category: str) -> list[str]:
     return [*label_set.categories[category], UNCERTAIN, NO_LABEL, NOT_JUDGED]
 
 
-def _always_listed(label_set: LabelSet, category: str, decision: Mapping[str, Any] | None) -> set[str]:
+def _always_listed(label_set: LabelSet | CategorySet, category: str, decision: Mapping[str, Any] | None) -> set[str]:
     """Outcomes listed even at zero: the labels and what the rule can answer instead."""
     out = set(label_set.categories[category])
     if can_be_uncertain(decision, category):
@@ -50,7 +51,7 @@ def _always_listed(label_set: LabelSet, category: str, decision: Mapping[str, An
     return out
 
 
-def confusion_table(scores: pd.DataFrame, label_set: LabelSet,
+def confusion_table(scores: pd.DataFrame, label_set: LabelSet | CategorySet,
                     decision: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Long table: per system, category, expected label and predicted outcome, the number of
     files (only files with an expectation in the category; zero cells are listed for the labels
@@ -80,7 +81,7 @@ def confusion_matrix(confusion: pd.DataFrame, system: str, category: str) -> pd.
     return matrix.astype(int)
 
 
-def predicted_distribution(scores: pd.DataFrame, label_set: LabelSet,
+def predicted_distribution(scores: pd.DataFrame, label_set: LabelSet | CategorySet,
                            decision: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Per system and category: how many judged files got each predicted label (or ``uncertain``
     / ``no label``; zero rows only for the outcomes ``decision`` can give) and the share of the

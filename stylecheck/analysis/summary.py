@@ -20,11 +20,13 @@ from ..results import (
     unlisted_folders,
 )
 from ..styles.decision import effective_thresholds
+from ..styles.categories import CategorySet, judged_categories
 from ..styles.labels import LabelSet
 from ..styles.reliability import weak_categories
 from .adherence import adherence_table, label_prf_table
 from .comparison import compare_systems
 from .confusion import confusion_table, predicted_distribution
+from .controllability import controllability_table
 from .grid import grid_table, item_grid
 from .leakage import source_leakage_table
 from .speakers import speaker_adherence_table
@@ -60,6 +62,13 @@ class Summary:
     grid: pd.DataFrame | None = None
     #: Sentences about the files a reader must know to read the tables (see :func:`file_notes`).
     notes: list[str] = field(default_factory=list)
+    #: Every category the tables judge: the learned ones and the measured ones scored.
+    categories: CategorySet | None = None
+    #: ``controllability.csv``: per system and measured category, whether values follow the
+    #: asked levels (:func:`.controllability.controllability_table`).
+    controllability: pd.DataFrame | None = None
+    #: Phrases of the prompts that no judge judges: phrase -> number of listed files.
+    unjudged: dict[str, int] = field(default_factory=dict)
 
     def run_notes(self) -> dict:
         """What ``run.json`` records about the summary so the terminal (and a reader of run.json)
@@ -88,6 +97,16 @@ def files_without_expectation(scores: pd.DataFrame, label_set: LabelSet,
         none &= text_column(scores, f"expected_{c}") == ""
     rows = scores[(listed & none).to_numpy()]
     return pd.DataFrame({c: text_column(rows, c) for c in NO_STYLE_COLUMNS}, columns=NO_STYLE_COLUMNS)
+
+
+def unjudged_counts(scores: pd.DataFrame) -> dict[str, int]:
+    """phrase (lower case) -> how many listed files' prompts name it without stylecheck judging
+    it (emotion, accent, whisper, ...), most frequent first."""
+    counts: dict[str, int] = {}
+    for cell in text_column(scores, "unjudged"):
+        for phrase in dict.fromkeys(p.strip().lower() for p in cell.split(";") if p.strip()):
+            counts[phrase] = counts.get(phrase, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _has_listed(scores: pd.DataFrame) -> bool:
@@ -186,22 +205,28 @@ def summarize(scores: pd.DataFrame, label_set: LabelSet, thresholds, group_by_sp
     scores = output_rows(scores)
     has_speakers = "speaker" in scores and (scores["speaker"].fillna("").astype(str) != "").any()
     threshold_map = dict(zip(label_set.labels, (float(t) for t in thresholds)))
+    # Learned and measured categories alike where a table treats every category the same; the
+    # learned label set where the model's labels, thresholds or probabilities are needed.
+    judged = judged_categories(label_set, scores.columns)
     summary = Summary(
         label_set=label_set,
-        adherence=adherence_table(scores, label_set, count_failed=count_failed),
-        label_prf=label_prf_table(scores, label_set),
-        comparison=compare_systems(scores, label_set, count_failed=count_failed),
+        adherence=adherence_table(scores, judged, count_failed=count_failed),
+        label_prf=label_prf_table(scores, judged),
+        comparison=compare_systems(scores, judged, count_failed=count_failed),
         speaker_adherence=(speaker_adherence_table(scores, label_set, threshold_map, count_failed=count_failed,
                                                    decision=decision)
                            if (group_by_speaker or has_speakers) else None),
-        confusion=confusion_table(scores, label_set, decision),
-        distribution=predicted_distribution(listed_outputs(scores), label_set, decision),
+        confusion=confusion_table(scores, judged, decision),
+        distribution=predicted_distribution(listed_outputs(scores), judged, decision),
         leakage=source_leakage_table(scores, label_set) if has_sources(scores) else None,
-        not_computed={}, no_style=files_without_expectation(scores, label_set, styles_given),
+        not_computed={}, no_style=files_without_expectation(scores, judged, styles_given),
         count_failed=bool(count_failed),
         thresholds=threshold_map, reliability=reliability, decision=decision,
         weak=weak_categories(reliability, label_set),
         effective_thresholds=effective_thresholds(label_set, thresholds, decision),
+        categories=judged,
+        controllability=controllability_table(listed_outputs(scores)),
+        unjudged=unjudged_counts(scores),
     )
     summary.not_computed = not_computed_reasons(scores, label_set, summary, styles_given)
     grid = item_grid(every_row)

@@ -13,6 +13,7 @@ from ..io import write_csv
 from ..results import output_rows
 from .diagnostics import diagnostics_markdown, reliability_markdown, write_diagnostic_tables
 from .html import write_report_html
+from .measured import controllability_markdown, unjudged_markdown, write_measured_outputs
 from .plots import plot_adherence, plot_expected_probability, plot_predicted_distribution
 from .tables import write_summary_tables
 
@@ -29,14 +30,15 @@ def notes_markdown(summary: Summary) -> str:
 
 
 def write_summary_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary, model_info: dict,
-                          audio_dir: Path, copy_audio: bool = False) -> list[Path]:
+                          audio_dir: Path, copy_audio: bool = False, norms=None) -> list[Path]:
     """Write the summary tables, plots and ``report.html`` into ``out_dir``; ``copy_audio`` copies
     the audio the report plays into ``out_dir/audio`` so the folder can be moved or zipped.
     Returns the plots written."""
     write_summary_tables(out_dir, summary.adherence, summary.label_prf, summary.comparison,
                          summary.speaker_adherence, not_computed=summary.not_computed,
                          no_style=summary.no_style, count_failed=summary.count_failed,
-                         after_adherence=reliability_markdown(summary) + notes_markdown(summary),
+                         after_adherence=reliability_markdown(summary) + notes_markdown(summary)
+                         + controllability_markdown(summary) + unjudged_markdown(summary),
                          appendix=diagnostics_markdown(summary))
     if summary.grid is not None:
         write_csv(out_dir / GRID_NAME, summary.grid)
@@ -45,6 +47,6 @@ def write_summary_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary,
              plot_expected_probability(output_rows(scores), summary.label_set, out_dir / "expected_probability.png",
                                        thresholds=summary.effective_thresholds or summary.thresholds),
              plot_predicted_distribution(summary.distribution, summary.label_set, out_dir / "predicted_labels.png")]
-    plots = [p for p in plots if p is not None]
+    plots = [p for p in plots if p is not None] + write_measured_outputs(out_dir, scores, summary, norms)
     write_report_html(out_dir, scores, summary, plots, model_info, audio_dir, copy_audio=copy_audio)
     return plots

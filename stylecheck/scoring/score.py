@@ -330,7 +330,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
 
             summary = write_summary_outputs(scores, model.label_set, model.thresholds, out, audio_dir, meta,
                                            group_by_speaker=group_by_speaker, count_failed=count_failed,
-                                           copy_audio=copy_audio)
+                                           copy_audio=copy_audio, norms=norms if measures else None)
             meta.update(summary.run_notes())
         write_json(out / f"run{shard.suffix}.json", meta)
     return scores

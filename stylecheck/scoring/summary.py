@@ -13,13 +13,14 @@ from ..styles.labels import LabelSet
 
 def write_summary_outputs(scores: pd.DataFrame, label_set: LabelSet, thresholds, out_dir: Path, audio_dir: Path,
                           meta: dict, group_by_speaker: bool = False, count_failed: bool = True,
-                          copy_audio: bool = False) -> Summary:
+                          copy_audio: bool = False, norms=None) -> Summary:
     """Summarize ``scores`` with the model described in ``meta["model"]`` (its decision rule and
     held-out reliability) and write the outputs into ``out_dir``; ``meta["expected"]`` (the
-    STYLES.csv, None without one) says whether files were asked for styles at all."""
+    STYLES.csv, None without one) says whether files were asked for styles at all; ``norms``: the
+    measured categories' norms, drawn in their plots."""
     model_info = meta.get("model", {})
     summary = summarize(scores, label_set, thresholds, group_by_speaker, count_failed,
                         decision=model_info.get("decision"), reliability=model_info.get("reliability"),
                         styles_given=(meta["expected"] is not None) if "expected" in meta else None)
-    render_summary(out_dir, scores, summary, model_info, audio_dir, copy_audio=copy_audio)
+    render_summary(out_dir, scores, summary, model_info, audio_dir, copy_audio=copy_audio, norms=norms)
     return summary

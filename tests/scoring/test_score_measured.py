@@ -28,7 +28,7 @@ def pitch_folder(tmp_path_factory):
     styles = root / "styles.csv"
     styles.write_text("file,styles,text\n"
                       f"up.wav,Female;pitch=high,\"{TEXT}\"\n"
-                      "down.wav,Female;pitch=high,\n"
+                      "down.wav,Female;pitch=low,\n"
                       "hum.wav,Female;pitch=low,\n")
     return audio, styles
 
@@ -42,7 +42,7 @@ def test_measured_columns_levels_and_not_judged(pitch_folder, tiny_model_dir, tm
     up, down, hum = scores.loc["up.wav"], scores.loc["down.wav"], scores.loc["hum.wav"]
     assert 12 * np.log2(up["f0_median_hz"] / down["f0_median_hz"]) == pytest.approx(6.0, abs=0.5)
     assert (up["predicted_pitch"], up["match_pitch"]) == ("high", "true")
-    assert (down["predicted_pitch"], down["match_pitch"]) == ("low", "false")
+    assert (down["predicted_pitch"], down["match_pitch"]) == ("low", "true")
     assert up["speech_rate_syl_s"] > 0 and np.isfinite(up["snr_db"]) and np.isfinite(down["loudness_lufs"])
     # No speech: nothing measured, the reason said, the category not judged (no match either way).
     assert hum["status"] == "no_speech"
@@ -72,3 +72,23 @@ def test_too_short_speech_is_not_measured():
     cols = judge.score_columns([rec])
     assert np.isnan(cols["f0_median_hz"][0]) and "f0_median_hz:" in cols["measure_notes"][0]
     assert judge.verdicts([rec])["pitch"] == [None]
+
+
+def test_summary_outputs_carry_the_measured_categories(pitch_folder, tiny_model_dir, tmp_path):
+    import pandas as pd
+
+    audio, styles = pitch_folder
+    out = tmp_path / "out"
+    score_directory(audio, styles, tiny_model_dir, out)
+    summary = pd.read_csv(out / "summary.csv")
+    pitch = summary[summary["category"] == "pitch"].iloc[0]
+    # hum.wav has no speech: with count_failed it counts as not adhering; up and down match.
+    assert (pitch["n_matched"], pitch["n_failed"], pitch["n"]) == (2, 1, 3)
+    confusion = pd.read_csv(out / "confusion.csv", keep_default_na=False)
+    assert set(confusion[confusion["category"] == "pitch"]["expected"]) == {"high", "low"}
+    control = pd.read_csv(out / "controllability.csv")
+    assert control[["category", "pairs", "concordance"]].values.tolist() == [["pitch", 1, 1.0]]
+    assert (out / "measured_pitch.png").is_file()
+    md, page = (out / "summary.md").read_text(), (out / "report.html").read_text()
+    assert "Controllability of the measured categories" in md and 'id="controllability"' in page
+    assert 'alt="measured pitch"' in page
