@@ -32,6 +32,11 @@ def score(
     judged_only: bool = typer.Option(False, "--judged-only",
                                      help="Rate judged files only (default: files that could not be judged count "
                                           "as not adhering)."),
+    norms: Optional[str] = typer.Option(None, "--norms", help="Where the measured levels begin: a folder of reference "
+                                        "recordings (norms computed from it, saved as OUT/norms.json), a norms JSON "
+                                        "file, or a bundled name (default: natural-v1)."),
+    no_measures: bool = typer.Option(False, "--no-measures", help="Skip the signal measures and the measured "
+                                     "categories (pitch, variation, rate, loudness, noise)."),
 ) -> None:
     """Score a folder of generated speech against the styles it was asked for."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -62,7 +67,7 @@ def score(
             shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
             device=device, bf16=precision == "bf16", group_by_speaker=group_by == "speaker",
             progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
-            copy_audio=copy_audio, speech=speech,
+            copy_audio=copy_audio, speech=speech, measures=not no_measures, norms=norms,
         )
     finally:  # a usage error then reaches the app's handler with the bar already gone
         bar.stop()

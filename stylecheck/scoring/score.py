@@ -260,9 +260,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     key = result_key(settings)
     hints = MeasureHints.from_items(mine) if measures else None
     if measures:
-        from ..measures.norms import Norms, load_norms
-
-        norms = norms if isinstance(norms, Norms) else load_norms(norms)
+        norms = resolve_norms(norms, out_dir)
 
     log = ResultsLog(Path(out_dir) / f"results{shard.suffix}.jsonl") if out_dir is not None else None
     done: dict[str, dict] = {}
@@ -334,6 +332,28 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
             meta.update(summary.run_notes())
         write_json(out / f"run{shard.suffix}.json", meta)
     return scores
+
+
+def resolve_norms(norms, out_dir=None):
+    """A :class:`~stylecheck.measures.norms.Norms` from what was given: one already, None (the
+    bundled default), a bundled label, a norms JSON, or a folder of reference recordings (norms
+    computed from it, one value per file, and saved as ``out_dir/norms.json``)."""
+    from ..measures.norms import Norms, NormsError, load_norms, norms_from_folder
+
+    if isinstance(norms, Norms):
+        return norms
+    if norms is not None and Path(norms).is_dir():
+        try:
+            made = norms_from_folder(Path(norms), name=f"folder-{Path(norms).resolve().name}")
+        except NormsError as exc:
+            raise ScoreError(f"--norms {norms}: {exc}") from None
+        if out_dir is not None:
+            made.to_json(Path(out_dir) / "norms.json")
+        return made
+    try:
+        return load_norms(norms)
+    except NormsError as exc:
+        raise ScoreError(f"--norms {norms}: {exc}") from None
 
 
 def run_metadata(model: StyleModel, audio_dir: Path, expected, settings: dict, key: str, scores: pd.DataFrame) -> dict:

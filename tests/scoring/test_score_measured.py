@@ -92,3 +92,17 @@ def test_summary_outputs_carry_the_measured_categories(pitch_folder, tiny_model_
     md, page = (out / "summary.md").read_text(), (out / "report.html").read_text()
     assert "Controllability of the measured categories" in md and 'id="controllability"' in page
     assert 'alt="measured pitch"' in page
+
+
+def test_norms_from_a_folder_of_reference_recordings(pitch_folder, tiny_model_dir, tmp_path):
+    audio, styles = pitch_folder
+    ref = tmp_path / "ref"
+    for i, shift in enumerate((-1.0, 0.0, 1.0)):
+        write_wav(ref / f"r{i}.wav", praat_pitch_shift(example(), shift).astype(np.float32))
+    out = tmp_path / "out"
+    score_directory(audio, styles, tiny_model_dir, out, norms=str(ref), write_summary=False)
+    run = json.loads((out / "run.json").read_text())
+    assert run["measures"]["norms"] == "folder-ref-v1" and run["measures"]["norms_provenance"]["files"] == 3
+    saved = json.loads((out / "norms.json").read_text())
+    edges = saved["table"]["all"]["f0_median_hz"]["edges"]
+    assert 150 < edges[0] < edges[1] < 190  # the reference voices' own thirds, not the bundled ones
