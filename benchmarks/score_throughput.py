@@ -100,12 +100,14 @@ def arm_pipeline(args) -> None:
 
     bf16 = args.precision == "bf16"
     speech = DEFAULT_SPEECH if args.vad == "on" else None
+    measures = args.measures == "on"
     with tempfile.TemporaryDirectory() as warm:
         # One file first: lazy imports (plots, report) and first-call set-up count as loading.
         first = sorted(Path(args.audio).rglob("*.wav"))[0]
         (Path(warm) / "in").mkdir()
         (Path(warm) / "in" / first.name).symlink_to(first.resolve())
-        score_directory(Path(warm) / "in", model=model, out_dir=Path(warm) / "out", bf16=bf16, speech=speech)
+        score_directory(Path(warm) / "in", model=model, out_dir=Path(warm) / "out", bf16=bf16, speech=speech,
+                        measures=measures)
     load_s = time.perf_counter() - t0
     rss_trace: list[tuple[int, float]] = []
     marks = {max(1, round(args.n_expected * f)) for f in (0.01, 0.1, 0.25, 0.5, 0.75, 1.0)}
@@ -117,7 +119,8 @@ def arm_pipeline(args) -> None:
     with tempfile.TemporaryDirectory() as out:
         t0, c0 = time.perf_counter(), time.process_time()
         scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size or None,
-                                 bf16=bf16, progress=progress, workers=args.workers or None, speech=speech)
+                                 bf16=bf16, progress=progress, workers=args.workers or None, speech=speech,
+                                 measures=measures)
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
         wall = time.perf_counter() - t0
@@ -294,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--probs", help=argparse.SUPPRESS)
     p.add_argument("--precision", default="fp32", choices=["bf16", "fp32"], help=argparse.SUPPRESS)
     p.add_argument("--vad", default="on", choices=["on", "off"], help=argparse.SUPPRESS)
+    p.add_argument("--measures", default="off", choices=["on", "off"], help=argparse.SUPPRESS)
     p.add_argument("--n-expected", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)  # 0: score_directory's default
     args = p.parse_args(argv)
@@ -357,12 +361,16 @@ def run_benchmark(args, argv: list[str]) -> None:
             candidates = ([("default", default_dir, f"bundled default model ({default_dir.name})")] if default_dir else [])
             candidates += [(name, models[name], f"SpeechMLC on {name} (stand-in for the default)") for name in STAND_INS]
             # The HuBERT arms are compared with the naive arm, which classifies whole files.
-            workers, vad = {}, {"hubert": "off", "hubert-bf16": "off", "hubert-1t": "off"}
+            workers, vad, measured = {}, {"hubert": "off", "hubert-bf16": "off", "hubert-1t": "off"}, {}
             for name, folder, what in candidates:
                 arms.append((name, "pipeline", folder, "fp32", args.threads, what))
                 if name == "default":
                     arms.append(("default-novad", "pipeline", folder, "fp32", args.threads, what + ", no speech check"))
                     vad["default-novad"] = "off"
+                    # The signal measures and measured categories (issue 22) on top of the default.
+                    arms.append(("default-measures", "pipeline", folder, "fp32", args.threads,
+                                 what + ", with the signal measures"))
+                    measured["default-measures"] = "on"
                 if single:
                     arms.append((f"{name}-1t", "pipeline", folder, "fp32", 1, what + ", 1 thread"))
                     # The same threads as one worker: what side-by-side batches gain.
@@ -378,14 +386,16 @@ def run_benchmark(args, argv: list[str]) -> None:
                 res = run_arm(SCRIPT, ["--arm", kind, "--audio", str(audio), "--model", str(model_dir),
                                        "--hubert", str(hubert_dir), "--probs", str(pfile), "--precision", precision,
                                        "--n-expected", str(n_files), *common, "--threads", str(threads),
-                                       "--workers", str(workers.get(name, 0)), "--vad", vad.get(name, "on")])
+                                       "--workers", str(workers.get(name, 0)), "--vad", vad.get(name, "on"),
+                                       "--measures", measured.get(name, "off")])
                 probs[name] = json.loads(pfile.read_text())
                 rtf = res["audio_s"] / res["wall_s"]
                 row = {"arm": name, "what": what, "files": res["ok"], "audio_s": round(res["audio_s"], 1),
                        "wall_s": round(res["wall_s"], 2), "rtf": round(rtf, 2), "load_s": round(res["load_s"], 2),
                        "peak_rss_mib": round(res["peak_rss_mib"], 1), "precision": res["precision"],
                        "threads": res["threads"], "workers": res.get("workers", ""), "load_avg_before": load_before,
-                       "vad": vad.get(name, "on"), "no_speech": res.get("no_speech", 0)}
+                       "vad": vad.get(name, "on"), "measures": measured.get(name, "off"),
+                       "no_speech": res.get("no_speech", 0)}
                 if "cpu_s" in res:
                     row["cpu_s"] = round(res["cpu_s"], 2)
                     row["audio_s_per_cpu_s"] = round(res["audio_s"] / res["cpu_s"], 1)
@@ -436,7 +446,9 @@ def run_benchmark(args, argv: list[str]) -> None:
               f"{load_average()} on {machine['logical_cpus']} logical CPUs (the machine was shared with other work).\n",
               "Machine: " + ", ".join(f"{k} = {v}" for k, v in machine.items()) + "\n"]
     if rows:
-        write_csv(out / "performance_scoring.csv", pd.DataFrame(rows))
+        # A run of some arms only writes its own CSV, so it never replaces the full matrix's.
+        csv_name = "performance_scoring.csv" if not args.arms else f"performance_scoring_{args.arms.replace(',', '_')}.csv"
+        write_csv(out / csv_name, pd.DataFrame(rows))
         body = header + [f"Matrix-product ceiling measured in the same run (1024x1024, {torch.get_num_threads()} threads): "
                          f"fp32 {ceiling['fp32']:.0f} GFLOP/s, bf16 {ceiling['bf16']:.1f} GFLOP/s.\n"]
         body.append(f"Folder: {n_files} files of 1-20 s cut from the bundled example utterances at 16/22.05/24/44.1/48 kHz, {audio_total:.0f} s of audio "
@@ -445,7 +457,7 @@ def run_benchmark(args, argv: list[str]) -> None:
                     "rtf = audio seconds per wall second (model loading excluded, reported as load_s); share_of_ceiling = "
                     "those FLOPs per wall second over the matrix-product ceiling of the precision used (the naive arm's "
                     "figure counts only the 6 layers' work it needs, although it computes 12).\n")
-        cols = ["arm", "what", "files", "no_speech", "vad", "audio_s", "wall_s", "rtf", "cpu_s", "audio_s_per_cpu_s", "x_naive", "peak_rss_mib", "precision", "threads", "workers",
+        cols = ["arm", "what", "files", "no_speech", "vad", "measures", "audio_s", "wall_s", "rtf", "cpu_s", "audio_s_per_cpu_s", "x_naive", "peak_rss_mib", "precision", "threads", "workers",
                 "gflop_per_s", "share_of_ceiling", "max_abs_diff_vs_naive", "load_s", "load_avg_before"]
         body.append(markdown_table(rows, cols))
         verdicts = []
@@ -465,6 +477,13 @@ def run_benchmark(args, argv: list[str]) -> None:
                 line += (f"; CPU time {by['default']['cpu_s']} s vs {by['default-novad']['cpu_s']} s: "
                          f"{100 * (by['default']['cpu_s'] / by['default-novad']['cpu_s'] - 1):+.0f}%")
             verdicts.append(line + ".")
+        if "default" in by and "default-measures" in by:
+            d, m = by["default"], by["default-measures"]
+            line = (f"- signal measures (issue 22): default-measures {m['rtf']}x vs default {d['rtf']}x real time "
+                    f"(wall): the measures take {100 * (1 - m['rtf'] / d['rtf']):.0f}% of the wall time")
+            if "cpu_s" in d and "cpu_s" in m:
+                line += f"; CPU time {m['cpu_s']} s vs {d['cpu_s']} s ({100 * (m['cpu_s'] / d['cpu_s'] - 1):+.0f}%)"
+            verdicts.append(line + f"; target >= 100x with the measures: {'met' if m['rtf'] >= 100 else 'NOT met'}.")
         for name in ("hubert-bf16", "hubert-1t"):
             if name in diffs:
                 verdicts.append(f"- {name}: {by[name].get('x_naive', '')}x the naive arm; probabilities vs naive: "
