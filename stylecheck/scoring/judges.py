@@ -76,6 +76,9 @@ class MeasureJudge:
     gender the file was measured for. A value that could not be measured leaves its category not
     judged (None) and says why in ``measure_notes``; so does a file without speech."""
 
+    #: levels repeat across these categories, so ``predicted`` names them ``category=level``
+    qualified_levels = True
+
     def __init__(self, norms: Norms):
         self.norms = norms
         self.categories = dict(MEASURED_CATEGORIES)

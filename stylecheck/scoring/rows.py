@@ -57,6 +57,7 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
     out, records = _status_columns(items, results)
     score_columns: list[str] = []
     categories: list[str] = []
+    qualified: set[str] = set()  # categories whose levels are written category=level in ``predicted``
     for judge in judges:
         for column, values in judge.score_columns(records).items():
             out[column] = values
@@ -72,10 +73,15 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
             out[f"match_{cat}"] = ["" if (not e or pr is None) else ("true" if pr == e else "false")
                                    for e, pr in zip(expected, answers[cat])]
             categories.append(cat)
+            if getattr(judge, "qualified_levels", False):
+                qualified.add(cat)
     # One label per category at most: ``predicted`` is made from the per-category verdicts (an
     # ``uncertain`` verdict names no label), never from every label above its threshold.
+    # Measured levels repeat across categories ("normal"), so they are written as STYLES.csv
+    # writes them: pitch=high.
     verdicts = out[[f"predicted_{cat}" for cat in categories]].to_numpy()
-    out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
+    out["predicted"] = [";".join((f"{cat}={v}" if cat in qualified else v) for cat, v in zip(categories, row)
+                                 if v and v != UNCERTAIN) for row in verdicts]
     cats = [f"{k}_{cat}" for cat in categories for k in ("expected", "predicted", "match")]
     # Phrases of the prompt that no judge judges: listed per file so nothing is dropped silently.
     out["unjudged"] = out["unjudged"].fillna("").astype(str) if "unjudged" in out else ""
