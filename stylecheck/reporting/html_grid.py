@@ -21,6 +21,7 @@ from ..analysis.grid import ItemGrid, item_grid
 from ..results import FAILED_STATUSES, ROLE_SOURCE, as_text, text_column
 from ..styles.labels import LabelSet
 from .tables import display_system
+from .measured import measured_categories_in, measured_cell
 
 MAX_GRID_ITEMS = 300
 GRID_PAGE_SIZE = 25
@@ -349,6 +350,8 @@ def file_table_section(scores: pd.DataFrame, label_set: LabelSet, max_rows: int 
     head = [sort_header("file"), sort_header("system"), sort_header("status")]
     head += [sort_header(c) for c in label_set.categories]
     head += [sort_header(f"p({lab})", numeric=True) for lab in labels]
+    measured = measured_categories_in(scores)  # measured value and level, not a probability
+    head += [sort_header(c, numeric=True) for c in measured]
     body = []
     for row in shown.to_dict("records"):
         status = as_text(row.get("status"))
@@ -372,6 +375,10 @@ def file_table_section(scores: pd.DataFrame, label_set: LabelSet, max_rows: int 
             p = _p(row, lab)
             cells.append(f'<td class="num" data-sort="{p:.6f}">{_fmt_p(p)}</td>' if math.isfinite(p)
                          else '<td class="num" data-sort=""></td>')
+        for category in measured:
+            text, value, mismatch = measured_cell(row, category)
+            flags += ["mismatch"] if mismatch and status in PLAYABLE_STATUSES else []
+            cells.append(f'<td data-sort="{value if math.isfinite(value) else ""}">{html.escape(text)}</td>')
         body.append(f'<tr data-flags="{" ".join(sorted(set(flags)))}">{"".join(cells)}</tr>')
     return (capped_note(len(shown), len(scores), "files")
             + controls("files", [("mismatch", "files with a mismatch"), ("notjudged", "files not judged")])

@@ -15,7 +15,7 @@ from ..analysis.summary import Summary
 from ..io import write_csv, write_figure
 from ..markdown import markdown_table
 from ..measures.norms import UNITS, Norms, load_norms
-from ..results import text_column
+from ..results import as_text, text_column
 from .tables import display_system, format_interval
 
 CONTROLLABILITY_NAME = "controllability.csv"
@@ -111,6 +111,24 @@ def plot_measured(scores: pd.DataFrame, category: str, path: str | Path, norms: 
     return write_figure(path, fig)
 
 
+def measured_categories_in(scores: pd.DataFrame) -> list[str]:
+    """The measured categories a scores table was judged in."""
+    return [c for c in MEASURED if f"predicted_{c}" in scores]
+
+
+def measured_cell(row: dict, category: str) -> tuple[str, float, bool]:
+    """A file's measured category as shown per file: the value with its unit and the level
+    (and the level asked for when it differs), the value to sort by, and whether it mismatches."""
+    measure, _ = MEASURED[category]
+    value = pd.to_numeric(pd.Series([row.get(measure)]), errors="coerce").iloc[0]
+    level, wanted = as_text(row.get(f"predicted_{category}")), as_text(row.get(f"expected_{category}"))
+    if not np.isfinite(value):
+        return "", float("nan"), False
+    text = f"{value:.3g} {UNITS[measure]}" + (f" · {level}" if level else "")
+    mismatch = bool(wanted) and level != wanted
+    return text + (f" (wanted {wanted})" if mismatch else ""), float(value), mismatch
+
+
 def write_measured_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary, norms: Norms | None = None) -> list[Path]:
     """``controllability.csv`` (when the run has measured categories) and the plots; returns the plots."""
     if summary.controllability is not None and any(f"predicted_{c}" in scores for c in MEASURED):
@@ -119,5 +137,6 @@ def write_measured_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary
     return [p for p in plots if p is not None]
 
 
-__all__ = ["CONTROLLABILITY_NAME", "controllability_html", "controllability_markdown", "plot_measured",
+__all__ = ["CONTROLLABILITY_NAME", "controllability_html", "controllability_markdown", "measured_categories_in",
+           "measured_cell", "plot_measured",
            "unjudged_markdown", "write_measured_outputs"]

@@ -93,6 +93,8 @@ def test_summary_outputs_carry_the_measured_categories(pitch_folder, tiny_model_
     md, page = (out / "summary.md").read_text(), (out / "report.html").read_text()
     assert "Controllability of the measured categories" in md and 'id="controllability"' in page
     assert 'alt="measured pitch"' in page
+    files = page[page.index('<table id="files"'):]
+    assert "Hz · high" in files and "Hz · low" in files  # the per-file table: measured value and level
 
 
 def test_norms_from_a_folder_of_reference_recordings(pitch_folder, tiny_model_dir, tmp_path):
