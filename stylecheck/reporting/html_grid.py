@@ -214,6 +214,12 @@ def _output_cell(rows: list[dict], label_set: LabelSet, thresholds, src_of: Call
                                  and as_text(row.get(f"expected_{c}"))
                                  and as_text(row.get(f"source_predicted_{c}")) != as_text(row.get(f"expected_{c}"))
                                  and as_text(row.get(f"predicted_{c}")) == as_text(row.get(f"source_predicted_{c}"))]
+            for category in (c for c in measured_categories_in(row) if as_text(row.get(f"expected_{c}"))):
+                text, _, mismatch = measured_cell(row, category)  # asked-for measured levels: value, level, mark
+                row_flags += ["mismatch"] if mismatch else []
+                lines += (f'<div class="lab"><span class="cat">{html.escape(category)}</span> {html.escape(text)} '
+                          + ('<span class="bad">&#10007;</span>' if mismatch else '<span class="good">&#10003;</span>'
+                             if text else "") + "</div>")
             if source_label_kept:
                 row_flags.append("leak")
                 lines += f'<div class="bad">kept the source\'s {html.escape(", ".join(source_label_kept))}</div>'

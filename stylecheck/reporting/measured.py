@@ -111,8 +111,8 @@ def plot_measured(scores: pd.DataFrame, category: str, path: str | Path, norms: 
     return write_figure(path, fig)
 
 
-def measured_categories_in(scores: pd.DataFrame) -> list[str]:
-    """The measured categories a scores table was judged in."""
+def measured_categories_in(scores) -> list[str]:
+    """The measured categories a scores table (or one row, a dict) was judged in."""
     return [c for c in MEASURED if f"predicted_{c}" in scores]
 
 

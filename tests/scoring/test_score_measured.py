@@ -3,6 +3,7 @@ against the bundled norms, nothing judged without speech, and the measures in th
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -93,6 +94,8 @@ def test_summary_outputs_carry_the_measured_categories(pitch_folder, tiny_model_
     md, page = (out / "summary.md").read_text(), (out / "report.html").read_text()
     assert "Controllability of the measured categories" in md and 'id="controllability"' in page
     assert 'alt="measured pitch"' in page
+    grid = page[page.index('<table id="grid"'):page.index('<table id="files"')]
+    assert re.search(r'<span class="cat">pitch</span> [0-9.]+ Hz · high <span class="good">', grid)
     files = page[page.index('<table id="files"'):]
     assert "Hz · high" in files and "Hz · low" in files  # the per-file table: measured value and level
 
