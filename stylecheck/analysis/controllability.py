@@ -20,15 +20,14 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ..measures.norms import CATEGORIES as NORM_CATEGORIES
 from ..results import text_column
-from ..styles.measured_expectations import MEASURED_CATEGORIES
+from ..styles.measured_expectations import MEASURE_OF, MEASURED_CATEGORIES
 from .intervals import wilson_interval
 
 CONTROLLABILITY_COLUMNS = ["system", "category", "pairs", "concordance", "lo", "hi"]
 #: measured category -> (the measure it is judged on, its levels lowest first)
 MEASURED: dict[str, tuple[str, tuple[str, ...]]] = {
-    c: (NORM_CATEGORIES[c][0], tuple(levels)) for c, levels in MEASURED_CATEGORIES.items()}
+    c: (MEASURE_OF[c], tuple(levels)) for c, levels in MEASURED_CATEGORIES.items()}
 
 
 def _group_key(frame: pd.DataFrame) -> pd.Series:

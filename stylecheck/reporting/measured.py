@@ -14,8 +14,8 @@ from ..analysis.controllability import MEASURED
 from ..analysis.summary import Summary
 from ..io import write_csv, write_figure
 from ..markdown import markdown_table
-from ..measures.norms import UNITS, Norms, load_norms
 from ..results import as_text, text_column
+from ..styles.measured_expectations import MEASURE_UNITS as UNITS
 from .tables import display_system, format_interval
 
 CONTROLLABILITY_NAME = "controllability.csv"
@@ -65,10 +65,11 @@ def unjudged_markdown(summary: Summary) -> str:
             + markdown_table(rows))
 
 
-def plot_measured(scores: pd.DataFrame, category: str, path: str | Path, norms: Norms | None = None) -> Path | None:
+def plot_measured(scores: pd.DataFrame, category: str, path: str | Path, norms=None) -> Path | None:
     """Measured value (y) by prompted level (x) per system (colour), files with an expected level
-    only, with the Female and Male level edges of ``norms`` as dashed lines; None when no
-    measured file asks for a level of ``category``."""
+    only, with the Female and Male level edges of ``norms`` (anything with ``label`` and a
+    ``table[gender][measure]["edges"]``, e.g. :class:`stylecheck.measures.norms.Norms`) as
+    dashed lines; None when no measured file asks for a level of ``category``."""
     measure, levels = MEASURED[category]
     if f"expected_{category}" not in scores or measure not in scores:
         return None
@@ -96,10 +97,9 @@ def plot_measured(scores: pd.DataFrame, category: str, path: str | Path, norms: 
                        label=display_system(system) if j == next(k for k, lv in enumerate(levels)
                                                                  if (frame["level"] == lv).any()) else None)
             ax.hlines(np.median(v), x - width / 3, x + width / 3, color=colors[i], linewidth=2)
-    norms = norms or load_norms()
     for gender, style in (("Female", "--"), ("Male", ":")):
-        entry, _ = norms.entry(measure, gender)
-        for k, edge in enumerate((entry or {}).get("edges", [])):
+        entry = (getattr(norms, "table", None) or {}).get(gender, {}).get(measure, {})
+        for k, edge in enumerate(entry.get("edges", [])):
             ax.axhline(edge, color="grey", linestyle=style, linewidth=1,
                        label=f"{gender} level edges ({norms.label})" if k == 0 else None)
     ax.set_xticks(range(len(levels)), levels)
@@ -129,7 +129,7 @@ def measured_cell(row: dict, category: str) -> tuple[str, float, bool]:
     return text + (f" (wanted {wanted})" if mismatch else ""), float(value), mismatch
 
 
-def write_measured_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary, norms: Norms | None = None) -> list[Path]:
+def write_measured_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary, norms=None) -> list[Path]:
     """``controllability.csv`` (when the run has measured categories) and the plots; returns the plots."""
     if summary.controllability is not None and any(f"predicted_{c}" in scores for c in MEASURED):
         write_csv(Path(out_dir) / CONTROLLABILITY_NAME, summary.controllability)

@@ -21,6 +21,13 @@ from .prompts import PromptParse, parse_style_prompt
 
 #: The measured categories and their levels, lowest first (as ``expected_<category>`` holds them).
 MEASURED_CATEGORIES: dict[str, tuple[str, ...]] = dict(CATEGORY_LEVELS)
+#: The ``scores.csv`` column each measured category is judged on.
+MEASURE_OF: dict[str, str] = {"pitch": "f0_median_hz", "variation": "f0_range_st", "rate": "speech_rate_syl_s",
+                              "loudness": "loudness_lufs", "noise": "snr_db"}
+#: The unit of each measured column.
+MEASURE_UNITS: dict[str, str] = {"f0_median_hz": "Hz", "f0_range_st": "semitones", "speech_rate_syl_s": "syllables/s",
+                                 "articulation_rate_syl_s": "syllables/s", "loudness_lufs": "LUFS",
+                                 "alpha_ratio_db": "dB", "snr_db": "dB"}
 
 
 @dataclass(frozen=True)
@@ -98,5 +105,5 @@ def explain_reading(reading: AttributeReading) -> list[str]:
     return lines
 
 
-__all__ = ["MEASURED_CATEGORIES", "MeasuredAsk", "explain_reading", "measured_from_reading", "read_style_prompt",
+__all__ = ["MEASURED_CATEGORIES", "MEASURE_OF", "MEASURE_UNITS", "MeasuredAsk", "explain_reading", "measured_from_reading", "read_style_prompt",
            "split_measured_tokens"]

@@ -36,3 +36,13 @@ def test_table_per_system_within_speakers():
 def test_no_pairs_no_rows():
     scores = pd.DataFrame({"system": ["a", "a"], "expected_rate": ["fast", "fast"], "speech_rate_syl_s": [4.0, 5.0]})
     assert controllability_table(scores).empty
+
+
+def test_measured_columns_and_units_agree_with_the_measures():
+    # The table layers keep their own copy (they may not import measures/, which reads audio).
+    from stylecheck.measures.norms import CATEGORIES, UNITS
+    from stylecheck.styles.measured_expectations import MEASURE_OF, MEASURE_UNITS, MEASURED_CATEGORIES
+
+    assert MEASURE_UNITS == UNITS
+    assert {c: (MEASURE_OF[c], set(levels)) for c, levels in MEASURED_CATEGORIES.items()} == {
+        c: (m, set(levels)) for c, (m, levels) in CATEGORIES.items()}
