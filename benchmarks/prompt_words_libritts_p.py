@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from stylecheck.io import write_text  # noqa: E402
-from stylecheck.styles.attribute_words import mask_consumed, read_attribute_words  # noqa: E402
+from stylecheck.styles.attribute_words import read_attribute_words  # noqa: E402
 
 from stylecheck.styles.prompts import parse_style_prompt  # noqa: E402
+from stylecheck.styles.labels import PAPER_LABELS  # noqa: E402
+from stylecheck.styles.measured_expectations import read_style_prompt  # noqa: E402
 
 ATTRIBUTES = {"pitch": ("p", {"low": "low", "normal": "normal", "high": "high"}),
               "rate": ("s", {"slow": "slow", "normal": "normal", "fast": "fast"}),
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     for (key, phrasing), reading in zip(phrasings, readings):
         gender = "Female" if key.startswith("F") else "Male"
         raw = parse_style_prompt(phrasing).expected
-        masked = parse_style_prompt(mask_consumed(phrasing, reading)).expected
+        # As scoring reads a prompt (stylecheck.styles.measured_expectations.read_style_prompt).
+        masked = read_style_prompt(phrasing, PAPER_LABELS)[0].expected
         brightness_raw += "brightness" in raw
         brightness_masked += "brightness" in masked
         gender_raw += raw.get("gender") == gender
@@ -106,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     for attribute, wrong in misses.items():
         out.append(f"- **{attribute}** ({len(wrong)}): " + ("; ".join(wrong) if wrong else "none"))
     out += ["", "## The learned-category parser on the same phrasings", "",
-            "`parse_style_prompt` on the raw phrasing (today) and on the phrasing with the reader's consumed "
-            "spans blanked out (`mask_consumed`, as integration would do):", "",
-            "| | raw text | consumed spans blanked |", "|---|---:|---:|",
+            "`parse_style_prompt` on the raw phrasing and as scoring reads a prompt (`read_style_prompt`: the "
+            "measured-category phrases blanked out first; the pitch phrases are no longer brightness words):", "",
+            "| | raw text | as scoring reads it |", "|---|---:|---:|",
             f"| a brightness label expected (pitch words read as Dark/Bright) | {brightness_raw} | {brightness_masked} |",
             f"| gender as the key says | {gender_raw} | {gender_masked} |", "",
             "## Unjudged phrases found", "",
