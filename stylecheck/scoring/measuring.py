@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..measures.measure import measure_speech
+from ..measures.measure import MEASURE_NAMES, measure_speech
 from ..styles.decision import decide_categories
 
 #: Bumped when what is measured changes, so results logged before are measured again.
@@ -56,8 +56,12 @@ def measure_files(keys: Sequence[str], waves, cuts, sr: int, predicted: Sequence
         inputs = hints.inputs_for(key)
         gender = inputs["gender"] or guess
         regions = cut.regions if cut.regions is not None else [(0, int(wave.shape[-1]))]
-        m = measure_speech(wave, sr, regions, text=inputs["text"] or None, gender=gender)
-        out.append({**m.to_dict(), "gender": gender, "inputs": inputs,
+        try:
+            m = measure_speech(wave, sr, regions, text=inputs["text"] or None, gender=gender).to_dict()
+        except Exception as exc:  # a measure that breaks leaves the file's learned categories judged
+            m = {**dict.fromkeys(MEASURE_NAMES), "reasons": dict.fromkeys(MEASURE_NAMES, f"measure failed: "
+                                                                          f"{type(exc).__name__}: {exc}")}
+        out.append({**m, "gender": gender, "inputs": inputs,
                     "gender_source": "expected" if inputs["gender"] else ("predicted" if guess else "unknown")})
     return out
 

@@ -112,3 +112,16 @@ def test_norms_from_a_folder_of_reference_recordings(pitch_folder, tiny_model_di
     saved = json.loads((out / "norms.json").read_text())
     edges = saved["table"]["all"]["f0_median_hz"]["edges"]
     assert 150 < edges[0] < edges[1] < 190  # the reference voices' own thirds, not the bundled ones
+
+
+def test_a_measure_that_fails_leaves_the_file_scored():
+    import torch
+
+    from stylecheck.scoring.measuring import MeasureHints, measure_files
+
+    class Cut:
+        regions = [(0, 8000)]
+
+    # 8 kHz: measure_speech refuses it; the record says why instead of failing the batch.
+    rec = measure_files(["a.wav"], [torch.zeros(8000)], [Cut()], 8000, ["Male"], MeasureHints())[0]
+    assert rec["f0_median_hz"] is None and rec["reasons"]["f0_median_hz"].startswith("measure failed: MeasureError")
