@@ -76,7 +76,8 @@ class MeasureJudge:
     gender the file was measured for. A value that could not be measured leaves its category not
     judged (None) and says why in ``measure_notes``; so does a file without speech."""
 
-    #: levels repeat across these categories, so ``predicted`` names them ``category=level``
+    #: levels repeat across these categories (``normal``), so ``predicted`` (the labels joined)
+    #: leaves them out; they are in ``predicted_<category>``
     qualified_levels = True
 
     def __init__(self, norms: Norms):

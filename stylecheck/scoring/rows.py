@@ -57,7 +57,7 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
     out, records = _status_columns(items, results)
     score_columns: list[str] = []
     categories: list[str] = []
-    qualified: set[str] = set()  # categories whose levels are written category=level in ``predicted``
+    measured: set[str] = set()  # categories whose levels repeat across categories: not in ``predicted``
     for judge in judges:
         for column, values in judge.score_columns(records).items():
             out[column] = values
@@ -74,14 +74,14 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
                                    for e, pr in zip(expected, answers[cat])]
             categories.append(cat)
             if getattr(judge, "qualified_levels", False):
-                qualified.add(cat)
+                measured.add(cat)
     # One label per category at most: ``predicted`` is made from the per-category verdicts (an
     # ``uncertain`` verdict names no label), never from every label above its threshold.
-    # Measured levels repeat across categories ("normal"), so they are written as STYLES.csv
-    # writes them: pitch=high.
-    verdicts = out[[f"predicted_{cat}" for cat in categories]].to_numpy()
-    out["predicted"] = [";".join((f"{cat}={v}" if cat in qualified else v) for cat, v in zip(categories, row)
-                                 if v and v != UNCERTAIN) for row in verdicts]
+    # ``predicted`` joins the labels (unique across categories); measured levels repeat
+    # ("normal"), so they stay in their predicted_<category> columns only.
+    labelled = [cat for cat in categories if cat not in measured]
+    verdicts = out[[f"predicted_{cat}" for cat in labelled]].to_numpy()
+    out["predicted"] = [";".join(v for v in row if v and v != UNCERTAIN) for row in verdicts]
     cats = [f"{k}_{cat}" for cat in categories for k in ("expected", "predicted", "match")]
     # Phrases of the prompt that no judge judges: listed per file so nothing is dropped silently.
     out["unjudged"] = out["unjudged"].fillna("").astype(str) if "unjudged" in out else ""
