@@ -356,3 +356,15 @@ def test_libritts_p_keywords_agree_with_librispeech_sex():
     # (mostly "gender-neutral" next to masculine/feminine).
     assert agree / (agree + disagree) > 0.97
     assert undecided / (agree + disagree + undecided) < 0.1
+
+
+def test_cli_shows_measured_levels_and_unjudged_phrases(tmp_path):
+    styles = tmp_path / "STYLES.csv"
+    styles.write_text("file,prompt\na.wav,\"A low-pitched man speaking slowly, with an Irish accent\"\n", encoding="utf-8")
+    result = _run_cli("prompts", str(styles))
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "roughness" in line)
+    assert [c.strip() for c in header.split("┃")][8:12] == ["pitch", "rate", "open", "unjudged"]
+    row = next(line for line in result.output.splitlines() if "a.wav" in line)
+    assert [c.strip() for c in row.split("│")][4:12] == ["Male", "-", "-", "-", "low", "slow", "", "Irish accent"]
+    assert "low-pitched -> pitch=low" in result.output
