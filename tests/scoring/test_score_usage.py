@@ -206,7 +206,8 @@ def test_voice_conversion_layout_gets_its_comparison(vc_folder, tiny_model_dir, 
 
 def test_every_missing_section_says_why(small_folder, tiny_model_dir, tmp_path):
     styles = tmp_path / "s.csv"
-    styles.write_text("file,prompt\na0.wav,read this slowly and clearly\na1.wav,a woman's voice\n")
+    # "slowly" now asks for a measured rate, so the prompt that asks for nothing judged names an accent.
+    styles.write_text("file,prompt\na0.wav,read this sentence with a British accent\na1.wav,a woman's voice\n")
     out = tmp_path / "out"
     res = invoke(small_folder, "--model", tiny_model_dir, "--out", out, "--expected", styles, "--device", "cpu")
     assert res.exit_code == 0, res.output
@@ -219,8 +220,8 @@ def test_every_missing_section_says_why(small_folder, tiny_model_dir, tmp_path):
         assert "fewer than two systems" in text and "no speaker column" in " ".join(text.split())
     # The prompt that asks for no judged style is counted and listed everywhere.
     assert "1 listed file(s) ask for no style the model judges" in res.output and "a0.wav" in res.output
-    assert "## Listed files that ask for no judged style" in md and "read this slowly and clearly" in md
-    assert "read this slowly and clearly" in report
+    assert "## Listed files that ask for no judged style" in md and "read this sentence with a British accent" in md
+    assert "read this sentence with a British accent" in report
 
 
 def test_without_styles_the_adherence_says_why(small_folder, tiny_model_dir, tmp_path):
