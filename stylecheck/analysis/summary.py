@@ -23,6 +23,9 @@ from ..styles.decision import effective_thresholds
 from ..styles.labels import LabelSet
 from ..styles.reliability import weak_categories
 from .adherence import adherence_table, label_prf_table
+from .beside_style import (
+    adherence_without_low_quality, low_quality_files, quality_table, similarity_comparison, similarity_table,
+)
 from .comparison import compare_systems
 from .confusion import confusion_table, predicted_distribution
 from .grid import grid_table, item_grid
@@ -60,6 +63,14 @@ class Summary:
     grid: pd.DataFrame | None = None
     #: Sentences about the files a reader must know to read the tables (see :func:`file_notes`).
     notes: list[str] = field(default_factory=list)
+    #: Beside style (:mod:`.beside_style`): speaker similarity per system and its paired system
+    #: differences (with a ``source`` / ``reference`` column); DNSMOS per system, the files the
+    #: quality guard flags and adherence without them (with ``--quality``). None when not asked.
+    similarity: pd.DataFrame | None = None
+    similarity_comparison: pd.DataFrame | None = None
+    quality: pd.DataFrame | None = None
+    low_quality: pd.DataFrame | None = None
+    adherence_without_low_quality: pd.DataFrame | None = None
 
     def run_notes(self) -> dict:
         """What ``run.json`` records about the summary so the terminal (and a reader of run.json)
@@ -207,4 +218,9 @@ def summarize(scores: pd.DataFrame, label_set: LabelSet, thresholds, group_by_sp
     grid = item_grid(every_row)
     summary.grid = grid_table(grid)
     summary.notes = file_notes(every_row, grid)
+    summary.similarity = similarity_table(scores)
+    summary.similarity_comparison = similarity_comparison(scores)
+    summary.quality = quality_table(scores)
+    summary.low_quality = low_quality_files(scores)
+    summary.adherence_without_low_quality = adherence_without_low_quality(scores, label_set, count_failed)
     return summary

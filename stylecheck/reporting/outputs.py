@@ -12,6 +12,7 @@ from ..analysis.summary import Summary
 from ..io import write_csv
 from ..results import output_rows
 from .diagnostics import diagnostics_markdown, reliability_markdown, write_diagnostic_tables
+from .beside_style import beside_style_markdown, plot_similarity, write_beside_style_tables
 from .html import write_report_html
 from .plots import plot_adherence, plot_expected_probability, plot_predicted_distribution
 from .tables import write_summary_tables
@@ -37,14 +38,16 @@ def write_summary_outputs(out_dir: Path, scores: pd.DataFrame, summary: Summary,
                          summary.speaker_adherence, not_computed=summary.not_computed,
                          no_style=summary.no_style, count_failed=summary.count_failed,
                          after_adherence=reliability_markdown(summary) + notes_markdown(summary),
-                         appendix=diagnostics_markdown(summary))
+                         appendix=beside_style_markdown(summary) + diagnostics_markdown(summary))
+    write_beside_style_tables(out_dir, summary)
     if summary.grid is not None:
         write_csv(out_dir / GRID_NAME, summary.grid)
     write_diagnostic_tables(out_dir, summary)
     plots = [plot_adherence(summary.adherence, out_dir / "adherence.png", weak=summary.weak),
              plot_expected_probability(output_rows(scores), summary.label_set, out_dir / "expected_probability.png",
                                        thresholds=summary.effective_thresholds or summary.thresholds),
-             plot_predicted_distribution(summary.distribution, summary.label_set, out_dir / "predicted_labels.png")]
+             plot_predicted_distribution(summary.distribution, summary.label_set, out_dir / "predicted_labels.png"),
+             plot_similarity(scores, out_dir / "speaker_similarity.png")]
     plots = [p for p in plots if p is not None]
     write_report_html(out_dir, scores, summary, plots, model_info, audio_dir, copy_audio=copy_audio)
     return plots

@@ -24,6 +24,10 @@ case-insensitively; other columns are ignored.
     a path relative to the audio folder or absolute, kept as written (backslashes become ``/``)
     in the table's ``source_file`` column; scoring resolves and scores it (see
     :mod:`stylecheck.scoring.sources`).
+``reference`` (optional)
+    The target speaker's recording(s) a zero-shot TTS or VC output should sound like, several
+    separated by ``;``; kept as written in ``reference_file``. Scoring scores each once and gives
+    every output its speaker similarity to them (``spk_sim_reference``).
 
 At least one of ``styles`` and ``prompt`` must be present. When both are, a row's ``styles``
 cell is used where it is not empty and its ``prompt`` otherwise, so a few prompts can be
@@ -63,7 +67,7 @@ from ..styles.prompts import FALLBACKS, Match, PromptParse, parse_style_list, pa
 from ..errors import InvalidValueError, StylesError, UnknownNameError
 
 #: Columns the reader understands (lower case).
-KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source")
+KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source", "reference")
 #: Delimiters tried on the header, in order; the first that yields a ``file`` column is used.
 DELIMITERS = (",", ";", "\t")
 #: How many bad rows one error message lists before it only counts the rest.
@@ -342,6 +346,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         row["warnings"] = "; ".join(parse.warnings)
         if "source" in columns:
             row["source_file"] = cell("source").replace("\\", "/")
+        if "reference" in columns:
+            row["reference_file"] = cell("reference").replace("\\", "/")
         rows.append(row)
         parses.append(parse)
 
@@ -367,6 +373,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
                    *(f"expected_{c}" for c in label_set.categories), "expected", "open", "warnings"]
     if "source" in columns:
         columns_out.append("source_file")
+    if "reference" in columns:
+        columns_out.append("reference_file")
     table = pd.DataFrame(rows, columns=columns_out)
     table["line"] = table["line"].astype(int)
     bad_rows = pd.DataFrame(bad, columns=BAD_ROW_COLUMNS)

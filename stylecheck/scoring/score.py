@@ -28,10 +28,12 @@ from .._version import __version__
 from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
+from .extras import add_quality_columns, add_speaker_similarity
 from .judges import ModelJudge
 from .rows import result_rows
 from .pipeline import content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
+from ..results import ROLE_REFERENCE
 from .sources import ROLE_OUTPUT, ROLE_SOURCE, source_key, source_path
 from ..errors import ScoreError
 from ..results import status_counts
@@ -143,8 +145,8 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
     for f in found_files:
         if f not in listed:
             rows.append({"file": f, "status": "unlisted" if expected is not None else "pending"})
-    sources = _source_rows(audio_dir, rows, found_files)
-    rows += sources
+    rows += _source_rows(audio_dir, rows, found_files)
+    rows += _reference_rows(audio_dir, rows, found_files)
     items = pd.DataFrame(rows)
     if items.empty:
         items = pd.DataFrame(columns=["file", "status"])
@@ -152,7 +154,7 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
         if col not in items:
             items[col] = ""
         items[col] = items[col].fillna("").astype(str)
-    is_source = (items["role"] == ROLE_SOURCE).to_numpy() if "role" in items else np.zeros(len(items), bool)
+    is_source = items["role"].isin((ROLE_SOURCE, ROLE_REFERENCE)).to_numpy() if "role" in items else np.zeros(len(items), bool)
     # Without a system column, first-level subfolders are systems when there are several. Only
     # listed outputs make a folder a system: a folder of sources or of unlisted recordings (gt/)
     # is none, though an unlisted file inside a system's folder is still that system's.
@@ -194,6 +196,33 @@ def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
     return list(added.values())
 
 
+def _reference_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
+    """Give each planned row its resolved ``reference`` keys (STYLES.csv ``reference`` column,
+    ``;``-separated, joined by ``;``) and return the rows to add for references that are not
+    already inputs; an unlisted file named as a reference is scored as one (``role`` reference)."""
+    if not any(r.get("reference_file") for r in rows):
+        for r in rows:
+            r.pop("reference_file", None)
+        return []
+    by_file = {r["file"]: r for r in rows}
+    added: dict[str, dict] = {}
+    for r in list(rows):
+        keys = [source_key(t, audio_dir) for t in (r.pop("reference_file", "") or "").split(";") if t.strip()]
+        r.setdefault("role", ROLE_OUTPUT)
+        r["reference"] = ";".join(keys)
+        for key in keys:
+            if key in by_file:
+                if by_file[key]["status"] == "unlisted":
+                    by_file[key]["role"] = ROLE_REFERENCE
+                    by_file[key]["status"] = "pending"
+            elif key not in added:
+                exists = key in found or source_path(key, audio_dir).is_file()
+                added[key] = {"file": key, "status": "pending" if exists else "missing", "role": ROLE_REFERENCE,
+                              "source": "", "reference": "",
+                              "error": "" if exists else "reference listed in STYLES.csv but not found"}
+    return list(added.values())
+
+
 def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path | None = None,
                   skip_bad_rows: bool = False):
     """The STYLES.csv table, its bad rows and its warnings (``(None, None, [])`` without a
@@ -217,7 +246,8 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                     bf16: bool = False, group_by_speaker: bool = False, write_summary: bool = True,
                     progress: Callable[[int, int, float], None] | None = None,
                     workers: int | None = None, copy_audio: bool = False, skip_bad_rows: bool = False,
-                    count_failed: bool = True, speech: SpeechSettings | None = DEFAULT_SPEECH) -> pd.DataFrame:
+                    count_failed: bool = True, speech: SpeechSettings | None = DEFAULT_SPEECH,
+                    quality: bool = False) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced and the
@@ -228,6 +258,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     ``force``, it is rescored. ``workers`` batches are scored side by side (default: one per CPU
     thread, up to 4; 1 on a GPU); results do not depend on it, nor on ``batch_size`` (default:
     :func:`~stylecheck.scoring.pipeline.auto_batch_size`).
+    ``quality`` adds DNSMOS scores and the quality guard (``low_quality``) per file (about 4x
+    real time per CPU thread: off by default). Speaker similarity to ``source`` and
+    ``reference`` recordings is always computed, from the classifier's own frames.
     ``copy_audio`` copies the audio the report plays into ``out_dir/audio``, so the output folder
     can be moved or zipped on its own. ``skip_bad_rows`` scores the usable rows of a STYLES.csv
     with bad ones and lists those as ``bad_row``; ``count_failed`` (default) counts listed files
@@ -251,7 +284,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     shard = shard or Shard(0, 1)
     mine = pd.DataFrame(shard.take(items.to_dict("records")), columns=items.columns)
     use_bf16 = uses_bf16(model, bf16)
-    settings = result_settings(model, use_bf16, speech)
+    settings = result_settings(model, use_bf16, speech, quality)
     key = result_key(settings)
 
     log = ResultsLog(Path(out_dir) / f"results{shard.suffix}.jsonl") if out_dir is not None else None
@@ -283,10 +316,11 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     n_total, n_done = len(todo), 0
     audio_seconds = 0.0
     try:
-        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers, speech=speech):
+        for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers, speech=speech,
+                                 quality=quality):
             recs = [{"file": r.file, "status": r.status, "error": r.error, "duration_s": r.duration_s,
-                     "speech_s": r.speech_s, "probs": r.probs, "hash": hashes.get(r.file, ""),
-                     "model": settings["model"], "key": key} for r in batch]
+                     "speech_s": r.speech_s, "probs": r.probs, "embedding": r.embedding, "quality": r.quality,
+                     "hash": hashes.get(r.file, ""), "model": settings["model"], "key": key} for r in batch]
             if log is not None:
                 log.append(recs)
             for rec in recs:
@@ -298,7 +332,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     finally:
         if log is not None:
             log.close()
-    scores = result_rows(mine, results, [ModelJudge(model)], model.label_set)
+    scores = add_speaker_similarity(result_rows(mine, results, [ModelJudge(model)], model.label_set), results)
+    if quality:
+        scores = add_quality_columns(scores, results)
     # Said by the CLI: a rerun into the same --out takes earlier results without scoring again.
     scores.attrs["reuse"] = {"reused": reused, "scored": len(todo)}
     if out_dir is not None:
