@@ -117,7 +117,8 @@ def arm_pipeline(args) -> None:
     with tempfile.TemporaryDirectory() as out:
         t0, c0 = time.perf_counter(), time.process_time()
         scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size or None,
-                                 bf16=bf16, progress=progress, workers=args.workers or None, speech=speech)
+                                 bf16=bf16, progress=progress, workers=args.workers or None, speech=speech,
+                                 quality=args.quality == "on")
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
         wall = time.perf_counter() - t0
@@ -294,6 +295,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--probs", help=argparse.SUPPRESS)
     p.add_argument("--precision", default="fp32", choices=["bf16", "fp32"], help=argparse.SUPPRESS)
     p.add_argument("--vad", default="on", choices=["on", "off"], help=argparse.SUPPRESS)
+    p.add_argument("--quality", default="off", choices=["on", "off"], help=argparse.SUPPRESS)
     p.add_argument("--n-expected", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)  # 0: score_directory's default
     args = p.parse_args(argv)
@@ -363,6 +365,8 @@ def run_benchmark(args, argv: list[str]) -> None:
                 if name == "default":
                     arms.append(("default-novad", "pipeline", folder, "fp32", args.threads, what + ", no speech check"))
                     vad["default-novad"] = "off"
+                    # --quality: DNSMOS per file and the quality guard (issue 23), off by default.
+                    arms.append(("default-quality", "pipeline", folder, "fp32", args.threads, what + ", --quality (DNSMOS)"))
                 if single:
                     arms.append((f"{name}-1t", "pipeline", folder, "fp32", 1, what + ", 1 thread"))
                     # The same threads as one worker: what side-by-side batches gain.
@@ -378,7 +382,8 @@ def run_benchmark(args, argv: list[str]) -> None:
                 res = run_arm(SCRIPT, ["--arm", kind, "--audio", str(audio), "--model", str(model_dir),
                                        "--hubert", str(hubert_dir), "--probs", str(pfile), "--precision", precision,
                                        "--n-expected", str(n_files), *common, "--threads", str(threads),
-                                       "--workers", str(workers.get(name, 0)), "--vad", vad.get(name, "on")])
+                                       "--workers", str(workers.get(name, 0)), "--vad", vad.get(name, "on"),
+                                       "--quality", "on" if name == "default-quality" else "off"])
                 probs[name] = json.loads(pfile.read_text())
                 rtf = res["audio_s"] / res["wall_s"]
                 row = {"arm": name, "what": what, "files": res["ok"], "audio_s": round(res["audio_s"], 1),
