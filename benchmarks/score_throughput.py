@@ -120,7 +120,7 @@ def arm_pipeline(args) -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         scores = score_directory(args.audio, model=model, out_dir=out, force=True, batch_size=args.batch_size or None,
                                  bf16=bf16, progress=progress, workers=args.workers or None, speech=speech,
-                                 measures=measures)
+                                 measures=measures, quality=args.quality == "on")
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
         wall = time.perf_counter() - t0
@@ -298,6 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--precision", default="fp32", choices=["bf16", "fp32"], help=argparse.SUPPRESS)
     p.add_argument("--vad", default="on", choices=["on", "off"], help=argparse.SUPPRESS)
     p.add_argument("--measures", default="off", choices=["on", "off"], help=argparse.SUPPRESS)
+    p.add_argument("--quality", default="off", choices=["on", "off"], help=argparse.SUPPRESS)
     p.add_argument("--n-expected", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)  # 0: score_directory's default
     args = p.parse_args(argv)
@@ -371,6 +372,8 @@ def run_benchmark(args, argv: list[str]) -> None:
                     arms.append(("default-measures", "pipeline", folder, "fp32", args.threads,
                                  what + ", with the signal measures"))
                     measured["default-measures"] = "on"
+                    # --quality: DNSMOS per file and the quality guard (issue 23), off by default.
+                    arms.append(("default-quality", "pipeline", folder, "fp32", args.threads, what + ", --quality (DNSMOS)"))
                 if single:
                     arms.append((f"{name}-1t", "pipeline", folder, "fp32", 1, what + ", 1 thread"))
                     # The same threads as one worker: what side-by-side batches gain.
@@ -387,6 +390,7 @@ def run_benchmark(args, argv: list[str]) -> None:
                                        "--hubert", str(hubert_dir), "--probs", str(pfile), "--precision", precision,
                                        "--n-expected", str(n_files), *common, "--threads", str(threads),
                                        "--workers", str(workers.get(name, 0)), "--vad", vad.get(name, "on"),
+                                       "--quality", "on" if name == "default-quality" else "off",
                                        "--measures", measured.get(name, "off")])
                 probs[name] = json.loads(pfile.read_text())
                 rtf = res["audio_s"] / res["wall_s"]

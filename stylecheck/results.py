@@ -24,6 +24,8 @@ ALL_CATEGORY = "all"
 #: ``role`` of a row: a generated file, or a source recording scored because an output names it.
 ROLE_OUTPUT = "output"
 ROLE_SOURCE = "source"
+#: A target-speaker recording named in STYLES.csv's ``reference`` column: an input, like a source.
+ROLE_REFERENCE = "reference"
 SIGNIFICANCE_LEVEL = 0.05
 #: How a file that belongs to no system is named for people (files directly in the folder).
 NO_SYSTEM = "(top level)"
@@ -170,11 +172,11 @@ def has_sources(scores: pd.DataFrame) -> bool:
 
 
 def output_rows(scores: pd.DataFrame) -> pd.DataFrame:
-    """The generated files only: rows scored only because they are some file's source are left
-    out, so per-system tables and comparisons are about outputs."""
+    """The generated files only: rows scored only because they are some file's source or
+    reference recording are left out, so per-system tables and comparisons are about outputs."""
     if "role" not in scores.columns:
         return scores
-    return scores[scores["role"].fillna("").astype(str) != ROLE_SOURCE]
+    return scores[~scores["role"].fillna("").astype(str).isin((ROLE_SOURCE, ROLE_REFERENCE))]
 
 
 def listed_outputs(scores: pd.DataFrame) -> pd.DataFrame:

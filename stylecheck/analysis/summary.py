@@ -24,6 +24,9 @@ from ..styles.categories import CategorySet, judged_categories
 from ..styles.labels import LabelSet
 from ..styles.reliability import weak_categories
 from .adherence import adherence_table, label_prf_table
+from .beside_style import (
+    adherence_without_low_quality, low_quality_files, quality_table, similarity_comparison, similarity_table,
+)
 from .comparison import compare_systems
 from .confusion import confusion_table, predicted_distribution
 from .controllability import controllability_table
@@ -69,6 +72,14 @@ class Summary:
     controllability: pd.DataFrame | None = None
     #: Phrases of the prompts that no judge judges: phrase -> number of listed files.
     unjudged: dict[str, int] = field(default_factory=dict)
+    #: Beside style (:mod:`.beside_style`): speaker similarity per system and its paired system
+    #: differences (with a ``source`` / ``reference`` column); DNSMOS per system, the files the
+    #: quality guard flags and adherence without them (with ``--quality``). None when not asked.
+    similarity: pd.DataFrame | None = None
+    similarity_comparison: pd.DataFrame | None = None
+    quality: pd.DataFrame | None = None
+    low_quality: pd.DataFrame | None = None
+    adherence_without_low_quality: pd.DataFrame | None = None
 
     def run_notes(self) -> dict:
         """What ``run.json`` records about the summary so the terminal (and a reader of run.json)
@@ -232,4 +243,9 @@ def summarize(scores: pd.DataFrame, label_set: LabelSet, thresholds, group_by_sp
     grid = item_grid(every_row)
     summary.grid = grid_table(grid)
     summary.notes = file_notes(every_row, grid)
+    summary.similarity = similarity_table(scores)
+    summary.similarity_comparison = similarity_comparison(scores)
+    summary.quality = quality_table(scores)
+    summary.low_quality = low_quality_files(scores)
+    summary.adherence_without_low_quality = adherence_without_low_quality(scores, label_set, count_failed)
     return summary

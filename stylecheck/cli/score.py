@@ -29,6 +29,9 @@ def score(
                                     "so the output folder can be moved or zipped on its own."),
     skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows",
                                        help="Score the usable STYLES.csv rows; list bad ones as status bad_row."),
+    quality: bool = typer.Option(False, "--quality",
+                                 help="Also score audio quality with DNSMOS and flag low-quality files "
+                                      "(about 4x real time per CPU thread: slow)."),
     judged_only: bool = typer.Option(False, "--judged-only",
                                      help="Rate judged files only (default: files that could not be judged count "
                                           "as not adhering)."),
@@ -67,7 +70,7 @@ def score(
             shard=Shard.parse(shard) if shard else None, batch_size=batch_size,
             device=device, bf16=precision == "bf16", group_by_speaker=group_by == "speaker",
             progress=on_progress, workers=workers, skip_bad_rows=skip_bad_rows, count_failed=not judged_only,
-            copy_audio=copy_audio, speech=speech, measures=not no_measures, norms=norms,
+            copy_audio=copy_audio, speech=speech, quality=quality, measures=not no_measures, norms=norms,
         )
     finally:  # a usage error then reaches the app's handler with the bar already gone
         bar.stop()

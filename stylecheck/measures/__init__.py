@@ -1,7 +1,15 @@
-"""Signal measures of speech (pitch, pitch range, rate, loudness, noise) and the natural-speech
-norms that turn them into levels. Signals in, numbers out: no model, no pandas."""
-from .measure import MEASURE_NAMES, MeasureError, Measurements, measure_speech
-from .norms import CATEGORIES, DEFAULT_NORMS, Norms, NormsError, compute_norms, level_for, load_norms, norms_from_folder
+"""Signal measures of speech (pitch, pitch range, rate, loudness, noise), the natural-speech
+norms that turn them into levels, and DNSMOS quality scores. Signals in, numbers out: no model,
+no pandas. Members load on first use, so reading a constant (e.g. the quality threshold) loads no
+signal library."""
+from __future__ import annotations
 
-__all__ = ["CATEGORIES", "DEFAULT_NORMS", "MEASURE_NAMES", "MeasureError", "Measurements", "Norms", "NormsError",
-           "compute_norms", "level_for", "load_norms", "measure_speech", "norms_from_folder"]
+from .._lazy import lazy_exports
+
+_EXPORTS = {
+    "MEASURE_NAMES": ".measure", "MeasureError": ".measure", "Measurements": ".measure", "measure_speech": ".measure",
+    "CATEGORIES": ".norms", "DEFAULT_NORMS": ".norms", "Norms": ".norms", "NormsError": ".norms",
+    "compute_norms": ".norms", "level_for": ".norms", "load_norms": ".norms", "norms_from_folder": ".norms",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

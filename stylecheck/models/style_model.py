@@ -220,9 +220,16 @@ class StyleModel:
         A wave that is not 1-D, holds NaN/inf, or is too short to give the backbone one frame
         raises :class:`AudioError` (named ``names[i]``, default ``<input i>``): such input would
         otherwise come out as NaN, or as a probability computed from no frames at all."""
+        return self.predict_waves_with_frames(waves, names)[0]
+
+    def predict_waves_with_frames(self, waves: Sequence[torch.Tensor], names: Sequence[str] | None = None
+                                  ) -> tuple[np.ndarray, list[torch.Tensor]]:
+        """:meth:`predict_waves` and the backbone frames the probabilities came from, so what
+        else scoring reads from them (the speaker embedding) costs no second pass."""
         for i, wave in enumerate(waves):
             self._check_wave(wave, names[i] if names is not None else f"<input {i}>")
-        return self.probabilities_from_frames(self.frames(waves))
+        frames = self.frames(waves)
+        return self.probabilities_from_frames(frames), frames
 
     def select_speech(self, waves: Sequence[torch.Tensor], speech: SpeechSettings | None = DEFAULT_SPEECH,
                       names: Sequence[str] | None = None) -> list[SpeechCut]:

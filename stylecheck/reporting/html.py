@@ -29,6 +29,7 @@ from ..analysis.summary import Summary
 from ..io import write_text
 from ..results import text_column
 from ..styles.reliability import WEAK_RULE, reliability_label
+from .beside_style import beside_style_html
 from .diagnostics import label_reliability, probability_note
 from .html_grid import MAX_FILE_ROWS, MAX_GRID_ITEMS, SCRIPT, file_table_section, grid_section
 from .measured import controllability_html
@@ -154,6 +155,7 @@ def report_html(scores: pd.DataFrame, summary: Summary, plots: Sequence[Path], m
                      "discordant pairs, significant when p &lt; 0.05.</p>",
                      html_table(comparison_display(comparison))]
     sections.append(controllability_html(summary))
+    sections += beside_style_html(summary, html_table)
     sections += ["<h2>Precision, recall and F1 per label</h2>",
                  html_table(label_prf_display(label_prf).assign(**{reliability_label(reliability): [
                      label_reliability(reliability, lab) for lab in label_prf["label"]]})) if not label_prf.empty

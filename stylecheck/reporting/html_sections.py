@@ -31,6 +31,10 @@ from .tables import adherence_display, display_system, format_cell, not_computed
 #: Mismatched files listed in full before the list links to scores.csv.
 DEFAULT_MAX_LISTED = 500
 CAPTIONS = {
+    "speaker_similarity": ("Speaker similarity of each output (dots; bar: median) per system: to its source "
+                           "recording and/or to the target reference. The dashed line is where natural "
+                           "recordings of the same speaker and of different speakers are told apart best "
+                           "(equal-error threshold): above it reads as the same voice."),
     "adherence": ("Adherence per category (x) and system (colour): the share of judged files whose "
                   "predicted label matched the expected one, with 95% intervals as error bars and the "
                   "number of files judged above each bar. Categories marked 'weak classifier' are those "

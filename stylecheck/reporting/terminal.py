@@ -90,6 +90,9 @@ def print_run_summary(out: Path, console: Console) -> None:
             console.print(f"WEAK: {WEAK_RULE} (reliability.csv, report.html)", highlight=False)
     else:
         _print_predicted(out, console)
+    from .beside_style import print_beside_style
+
+    print_beside_style(out, console)
     for note in meta.get("notes") or []:
         console.print(f"[yellow]note[/] {note}", highlight=False)
     for line in grouped_not_computed(meta.get("not_computed")):

@@ -20,28 +20,24 @@ case-insensitively; other columns are ignored.
 ``text`` (optional)
     The words spoken, for the speaking rate (syllables from the text rather than the signal).
 ``system``, ``speaker`` (optional)
-    Which generator made the file and for which speaker, for per-system tables and the bootstrap
-    over speakers.
+    Which generator made the file and for which speaker (per-system tables, speaker clusters).
 ``source`` (optional)
-    The source or reference recording the file was made from (voice conversion, zero-shot TTS):
-    a path relative to the audio folder or absolute, kept as written (backslashes become ``/``)
-    in the table's ``source_file`` column; scoring resolves and scores it (see
-    :mod:`stylecheck.scoring.sources`).
+    The recording the file was made from (voice conversion, zero-shot TTS), kept as written
+    (``\\`` as ``/``) in ``source_file``; scoring scores it (:mod:`stylecheck.scoring.sources`).
+``reference`` (optional)
+    The target speaker's recording(s) a zero-shot TTS or VC output should sound like, several
+    separated by ``;``; kept as written in ``reference_file``. Scoring scores each once and gives
+    every output its speaker similarity to them (``spk_sim_reference``).
 
-At least one of ``styles`` and ``prompt`` must be present. When both are, a row's ``styles``
-cell is used where it is not empty and its ``prompt`` otherwise, so a few prompts can be
-corrected by hand without losing the rest. A row with neither expects nothing (with a warning).
-Cells are stripped of surrounding spaces; blank lines and rows of empty cells are skipped. The
-reader does not check that the files exist: scoring reports missing audio per row.
+At least one of ``styles`` and ``prompt`` must be present; a row's ``styles`` cell wins where
+it is not empty. A row with neither expects nothing (with a warning). Cells are stripped; blank
+rows are skipped; whether the files exist is scoring's business.
 
 A file listed on several lines with identical cells is read once (named in
 :attr:`ExpectedStyles.duplicates`, a warning). Bad rows (wrong number of cells, an unusable
 ``file`` cell, unknown or conflicting labels, a file listed twice with different cells) are all
 named in one error (the first 20 and a count), with the closest label for a misspelt one. With
 ``skip_bad_rows`` they go to :attr:`ExpectedStyles.bad_rows` and the other rows are read.
-
-The ``csv`` module, not ``pandas.read_csv``: errors need each row's line, short rows must be
-refused; every cell is kept as text.
 """
 from __future__ import annotations
 
@@ -62,7 +58,7 @@ from ..styles.prompts import FALLBACKS, PromptParse, parse_style_list
 from ..errors import InvalidValueError, StylesError, UnknownNameError
 
 #: Columns the reader understands (lower case).
-KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source", "text")
+KNOWN_COLUMNS = ("file", "styles", "prompt", "system", "speaker", "source", "reference", "text")
 #: Delimiters tried on the header, in order; the first that yields a ``file`` column is used.
 DELIMITERS = (",", ";", "\t")
 #: How many bad rows one error message lists before it only counts the rest.
@@ -129,14 +125,10 @@ class ExpectedStyles:
     def expected_for(self, file: str) -> dict[str, str]:
         """category -> expected label for one file (``file`` as normalised by
         :func:`normalise_file_key`); KeyError for a file not in the table."""
-        key = normalise_file_key(file)
-        index = self._index().get(key)
+        index = {f: i for i, f in enumerate(self.table["file"])}.get(normalise_file_key(file))
         if index is None:
             raise UnknownNameError(f"{file!r} is not listed in {self.path}")
         return dict(self.parses[index].expected)
-
-    def _index(self) -> dict[str, int]:
-        return {f: i for i, f in enumerate(self.table["file"])}
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:/")
@@ -351,6 +343,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
         row["warnings"] = "; ".join((*parse.warnings, *extra))
         if "source" in columns:
             row["source_file"] = cell("source").replace("\\", "/")
+        if "reference" in columns:
+            row["reference_file"] = cell("reference").replace("\\", "/")
         rows.append(row)
         parses.append(parse)
         readings.append(reading)
@@ -378,6 +372,8 @@ def read_expected_styles(path: str | os.PathLike, label_set: LabelSet = PAPER_LA
                    "unjudged", "text", "warnings"]
     if "source" in columns:
         columns_out.append("source_file")
+    if "reference" in columns:
+        columns_out.append("reference_file")
     table = pd.DataFrame(rows, columns=columns_out)
     table["line"] = table["line"].astype(int)
     bad_rows = pd.DataFrame(bad, columns=BAD_ROW_COLUMNS)

@@ -6,10 +6,12 @@ else the model's prediction (recorded in the file's record as ``gender`` and ``g
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..errors import ScoreError
 from ..measures.measure import MEASURE_NAMES, measure_speech
 from ..styles.decision import decide_categories
 
@@ -66,4 +68,26 @@ def measure_files(keys: Sequence[str], waves, cuts, sr: int, predicted: Sequence
     return out
 
 
-__all__ = ["MEASURES_VERSION", "MeasureHints", "measure_files", "predicted_genders"]
+def resolve_norms(norms, out_dir=None):
+    """A :class:`~stylecheck.measures.norms.Norms` from what was given: one already, None (the
+    bundled default), a bundled label, a norms JSON, or a folder of reference recordings (norms
+    computed from it, one value per file, and saved as ``out_dir/norms.json``)."""
+    from ..measures.norms import Norms, NormsError, load_norms, norms_from_folder
+
+    if isinstance(norms, Norms):
+        return norms
+    if norms is not None and Path(norms).is_dir():
+        try:
+            made = norms_from_folder(Path(norms), name=f"folder-{Path(norms).resolve().name}")
+        except NormsError as exc:
+            raise ScoreError(f"--norms {norms}: {exc}") from None
+        if out_dir is not None:
+            made.to_json(Path(out_dir) / "norms.json")
+        return made
+    try:
+        return load_norms(norms)
+    except NormsError as exc:
+        raise ScoreError(f"--norms {norms}: {exc}") from None
+
+
+__all__ = ["MEASURES_VERSION", "MeasureHints", "measure_files", "predicted_genders", "resolve_norms"]

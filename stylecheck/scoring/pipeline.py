@@ -13,6 +13,7 @@ import torch
 
 from ..io import file_hash
 from ..audio import AudioError, SpeechSettings, load_audio
+from ..features.speaker import speaker_embedding
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
 from .measuring import MEASURES_VERSION, MeasureHints, measure_files, predicted_genders
 
@@ -25,6 +26,11 @@ class FileResult:
     duration_s: float
     probs: list[float] | None
     speech_s: float = float("nan")  # detected speech; NaN when the check is off or the file failed
+    #: unit-norm speaker embedding read from the model's own frames (None: no speech, or a backbone
+    #: without one); what speaker similarity is computed from
+    embedding: list[float] | None = None
+    #: DNSMOS scores of the whole file (``quality=True`` only; None: not asked or not measurable)
+    quality: dict | None = None
     measures: dict | None = None  # the signal measures (scoring.measuring), when asked for
 
 
@@ -88,7 +94,7 @@ def uses_bf16(model: StyleModel, bf16: bool) -> bool:
 def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size: int | None = None,
                 bf16: bool = False, on_batch: Callable[[list[FileResult]], None] | None = None,
                 prefetch: int = 2, workers: int | None = None,
-                speech: SpeechSettings | None = DEFAULT_SPEECH,
+                speech: SpeechSettings | None = DEFAULT_SPEECH, quality: bool = False,
                 measures: MeasureHints | None = None) -> Iterator[list[FileResult]]:
     """Yield results batch by batch, in the order of ``files``.
 
@@ -99,8 +105,10 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
     :meth:`StyleModel.select_speech` (``speech``; ``None`` skips the check) and then the
     classifier, the same path as :meth:`StyleModel.predict`. ``bf16`` runs the classifier (not
     the speech check) in bfloat16: faster on some CPUs, approximate (probabilities move by up
-    to ~0.1). ``measures`` (hints per file, or None: off) adds the signal measures of each file
-    with speech (:mod:`.measuring`), from the untrimmed wave and the speech check's regions."""
+    to ~0.1). ``quality`` adds DNSMOS scores of each file with speech (whole file, 16 kHz).
+    Every file with speech gets its speaker embedding from the classifier's own frames.
+    ``measures`` (hints per file, or None: off) adds the signal measures of each file with
+    speech (:mod:`.measuring`), from the untrimmed wave and the speech check's regions."""
     sr = model.sample_rate
     workers = max(1, default_workers(model) if workers is None else int(workers))
     if batch_size is None:
@@ -117,7 +125,7 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
 
     def infer(decoding: Future):
         torch.set_num_threads(threads)  # this worker thread's own OpenMP team size
-        return _infer(model, decoding.result(), sr, use_bf16, speech, measures)
+        return _infer(model, decoding.result(), sr, use_bf16, speech, quality, measures)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decode") as decode_pool, \
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="infer") as infer_pool, \
@@ -146,7 +154,7 @@ def score_files(model: StyleModel, files: Sequence[tuple[str, Path]], batch_size
 
 
 def _infer(model: StyleModel, decoded, sr: int, bf16: bool, speech: SpeechSettings | None,
-           measures: MeasureHints | None = None) -> list[FileResult]:
+           quality: bool = False, measures: MeasureHints | None = None) -> list[FileResult]:
     good = [(k, w) for k, w in decoded if isinstance(w, torch.Tensor)]
     out: dict[str, FileResult] = {}
     for k, w in decoded:
@@ -154,19 +162,20 @@ def _infer(model: StyleModel, decoded, sr: int, bf16: bool, speech: SpeechSettin
             out[k] = FileResult(k, "error", w.reason, float("nan"), None)
     if good:
         try:
-            out.update(_score(model, good, sr, bf16, speech, measures))
+            out.update(_score(model, good, sr, bf16, speech, quality, measures))
         except Exception:
             # Isolate the file that breaks the batch; the others still get scored.
             for k, w in good:
                 try:
-                    out.update(_score(model, [(k, w)], sr, bf16, speech, measures))
+                    out.update(_score(model, [(k, w)], sr, bf16, speech, quality, measures))
                 except Exception as exc:
                     out[k] = FileResult(k, "error", f"model failed: {type(exc).__name__}: {exc}", w.shape[-1] / sr, None)
     return [out[k] for k, _ in decoded]
 
 
 def _score(model: StyleModel, items: list[tuple[str, torch.Tensor]], sr: int, bf16: bool,
-           speech: SpeechSettings | None, measures: MeasureHints | None = None) -> dict[str, FileResult]:
+           speech: SpeechSettings | None, quality: bool = False,
+           measures: MeasureHints | None = None) -> dict[str, FileResult]:
     with torch.inference_mode():
         cuts = model.select_speech([w for _, w in items], speech, names=[k for k, _ in items])
     out: dict[str, FileResult] = {}
@@ -178,15 +187,28 @@ def _score(model: StyleModel, items: list[tuple[str, torch.Tensor]], sr: int, bf
             speaking.append((k, w, cut))
     if speaking:
         with torch.inference_mode(), torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
-            probs = model.predict_waves([c.wave for _, _, c in speaking], names=[k for k, _, _ in speaking])
+            probs, frames = model.predict_waves_with_frames([c.wave for _, _, c in speaking],
+                                                            names=[k for k, _, _ in speaking])
+        scores = _dnsmos([w for _, w, _ in speaking], sr) if quality else [None] * len(speaking)
         measured = [None] * len(speaking)
         if measures is not None:
             measured = measure_files([k for k, _, _ in speaking], [w for _, w, _ in speaking],
                                      [c for _, _, c in speaking], sr,
                                      predicted_genders(model, [[float(x) for x in p] for p in probs]), measures)
-        for (k, w, cut), p, m in zip(speaking, probs, measured):
-            out[k] = FileResult(k, "ok", "", w.shape[-1] / sr, [float(x) for x in p], cut.speech_s, m)
+        for (k, w, cut), p, f, q, m in zip(speaking, probs, frames, scores, measured):
+            emb = speaker_embedding(model.backbone, f)
+            out[k] = FileResult(k, "ok", "", w.shape[-1] / sr, [float(x) for x in p], cut.speech_s,
+                                None if emb is None else [float(x) for x in emb], q, measures=m)
     return out
+
+
+def _dnsmos(waves: list[torch.Tensor], sr: int) -> list[dict | None]:
+    """DNSMOS of whole files (the quality threshold was chosen on untrimmed files)."""
+    from ..audio.load import resample
+    from ..measures.dnsmos import SAMPLE_RATE, dnsmos_scores
+
+    return dnsmos_scores([(resample(w, sr, SAMPLE_RATE) if sr != SAMPLE_RATE else w).float().cpu().numpy()
+                          for w in waves])
 
 
 def bf16_supported() -> bool:
@@ -206,14 +228,17 @@ def content_hash(path: Path) -> str:
     return file_hash(path)
 
 
-def result_settings(model: StyleModel, bf16: bool, speech: SpeechSettings | None, measures: bool = False) -> dict:
+def result_settings(model: StyleModel, bf16: bool, speech: SpeechSettings | None, quality: bool = False,
+                    measures: bool = False) -> dict:
     """Everything besides the audio that changes a file's record: the model (config and
-    weights), the classifier's precision, the speech check, the window settings and, when on,
-    the signal measures (their version; off leaves the key as it was, so earlier logs still count)."""
+    weights), the classifier's precision, the speech check, the window settings, what a record
+    holds and, when on, the signal measures (their version; off leaves the key as it was)."""
     extra = {"measures": MEASURES_VERSION} if measures else {}
-    return {**extra,"model": model_fingerprint(model), "precision": "bf16" if uses_bf16(model, bf16) else "fp32",
+    return {**extra, "model": model_fingerprint(model), "precision": "bf16" if uses_bf16(model, bf16) else "fp32",
             "speech": None if speech is None else speech.to_dict(),
-            "window_s": float(model.config.window_s), "segment_s": float(model.config.segment_s)}
+            "window_s": float(model.config.window_s), "segment_s": float(model.config.segment_s),
+            # What a record holds besides probabilities: a log written without them is rescored.
+            "record": {"speaker_embedding": 1, "dnsmos": bool(quality)}}
 
 
 def result_key(settings: dict) -> str:

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..results import ROLE_OUTPUT, ROLE_SOURCE
+from ..results import ROLE_OUTPUT, ROLE_REFERENCE, ROLE_SOURCE
 from ..styles.decision import UNCERTAIN
 from ..styles.labels import LabelSet
 from .judges import Judge
@@ -26,8 +26,8 @@ def _status_columns(items: pd.DataFrame, results: dict[str, dict]) -> tuple[pd.D
         r = results.get(rec["file"])
         if rec["status"] == "missing":
             status.append("missing"), duration.append(np.nan), speech_s.append(np.nan), records.append(None)
-            error.append("source listed in STYLES.csv but not found" if rec.get("role") == ROLE_SOURCE
-                         else "listed in STYLES.csv but not found")
+            error.append(f"{rec.get('role')} listed in STYLES.csv but not found"
+                         if rec.get("role") in (ROLE_SOURCE, ROLE_REFERENCE) else "listed in STYLES.csv but not found")
             continue
         if rec["status"] == "bad_row":
             status.append("bad_row"), error.append(rec["error"]), duration.append(np.nan), speech_s.append(np.nan)
@@ -86,9 +86,12 @@ def result_rows(items: pd.DataFrame, results: dict[str, dict], judges: Sequence[
     # Phrases of the prompt that no judge judges: listed per file so nothing is dropped silently.
     out["unjudged"] = out["unjudged"].fillna("").astype(str) if "unjudged" in out else ""
     columns = LEAD_COLUMNS + score_columns + ["predicted", "expected"] + cats + ["unjudged"]
-    if "source" not in out:
+    inputs = [c for c in ("source", "reference") if c in out]
+    if not inputs:
         return out[columns]
-    # Runs with a source column: which rows are sources, and each output's source's labels.
+    # Runs with a source or reference column: which rows are inputs, and each output's source's labels.
     out["role"] = out["role"].fillna(ROLE_OUTPUT)
-    out["source"] = out["source"].fillna("")
-    return attach_source_labels(out[columns + ["role", "source"]], label_set)
+    for c in inputs:
+        out[c] = out[c].fillna("")
+    rows = out[columns + ["role", *inputs]]
+    return attach_source_labels(rows, label_set) if "source" in inputs else rows

@@ -28,11 +28,13 @@ from .._version import __version__
 from ..audio import AUDIO_EXTENSIONS, SpeechSettings, find_audio_files
 from ..io import write_csv, write_json
 from ..models.style_model import DEFAULT_SPEECH, StyleModel
+from .extras import add_quality_columns, add_speaker_similarity
 from .judges import MeasureJudge, ModelJudge
-from .measuring import MeasureHints
+from .measuring import MeasureHints, resolve_norms
 from .rows import result_rows
 from .pipeline import content_hash, result_key, result_settings, score_files, uses_bf16
 from .results_log import ResultsLog
+from ..results import ROLE_REFERENCE
 from .sources import ROLE_OUTPUT, ROLE_SOURCE, source_key, source_path
 from ..errors import ScoreError
 from ..results import status_counts
@@ -144,8 +146,8 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
     for f in found_files:
         if f not in listed:
             rows.append({"file": f, "status": "unlisted" if expected is not None else "pending"})
-    sources = _source_rows(audio_dir, rows, found_files)
-    rows += sources
+    rows += _source_rows(audio_dir, rows, found_files)
+    rows += _reference_rows(audio_dir, rows, found_files)
     items = pd.DataFrame(rows)
     if items.empty:
         items = pd.DataFrame(columns=["file", "status"])
@@ -153,7 +155,7 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
         if col not in items:
             items[col] = ""
         items[col] = items[col].fillna("").astype(str)
-    is_source = (items["role"] == ROLE_SOURCE).to_numpy() if "role" in items else np.zeros(len(items), bool)
+    is_source = items["role"].isin((ROLE_SOURCE, ROLE_REFERENCE)).to_numpy() if "role" in items else np.zeros(len(items), bool)
     # Without a system column, first-level subfolders are systems when there are several. Only
     # listed outputs make a folder a system: a folder of sources or of unlisted recordings (gt/)
     # is none, though an unlisted file inside a system's folder is still that system's.
@@ -195,6 +197,33 @@ def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
     return list(added.values())
 
 
+def _reference_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
+    """Give each planned row its resolved ``reference`` keys (STYLES.csv ``reference`` column,
+    ``;``-separated, joined by ``;``) and return the rows to add for references that are not
+    already inputs; an unlisted file named as a reference is scored as one (``role`` reference)."""
+    if not any(r.get("reference_file") for r in rows):
+        for r in rows:
+            r.pop("reference_file", None)
+        return []
+    by_file = {r["file"]: r for r in rows}
+    added: dict[str, dict] = {}
+    for r in list(rows):
+        keys = [source_key(t, audio_dir) for t in (r.pop("reference_file", "") or "").split(";") if t.strip()]
+        r.setdefault("role", ROLE_OUTPUT)
+        r["reference"] = ";".join(keys)
+        for key in keys:
+            if key in by_file:
+                if by_file[key]["status"] == "unlisted":
+                    by_file[key]["role"] = ROLE_REFERENCE
+                    by_file[key]["status"] = "pending"
+            elif key not in added:
+                exists = key in found or source_path(key, audio_dir).is_file()
+                added[key] = {"file": key, "status": "pending" if exists else "missing", "role": ROLE_REFERENCE,
+                              "source": "", "reference": "",
+                              "error": "" if exists else "reference listed in STYLES.csv but not found"}
+    return list(added.values())
+
+
 def load_expected(expected_csv: Path | None, model: StyleModel, audio_root: Path | None = None,
                   skip_bad_rows: bool = False):
     """The STYLES.csv table, its bad rows and its warnings (``(None, None, [])`` without a
@@ -219,7 +248,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
                     progress: Callable[[int, int, float], None] | None = None,
                     workers: int | None = None, copy_audio: bool = False, skip_bad_rows: bool = False,
                     count_failed: bool = True, speech: SpeechSettings | None = DEFAULT_SPEECH,
-                    measures: bool = True, norms=None) -> pd.DataFrame:
+                    quality: bool = False, measures: bool = True, norms=None) -> pd.DataFrame:
     """Score every audio file under ``audio_dir``; returns the per-file scores table.
 
     With ``out_dir``, results are streamed to ``results.jsonl`` as they are produced and the
@@ -230,6 +259,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     ``force``, it is rescored. ``workers`` batches are scored side by side (default: one per CPU
     thread, up to 4; 1 on a GPU); results do not depend on it, nor on ``batch_size`` (default:
     :func:`~stylecheck.scoring.pipeline.auto_batch_size`).
+    ``quality`` adds DNSMOS scores and the quality guard (``low_quality``) per file (about 4x
+    real time per CPU thread: off by default). Speaker similarity to ``source`` and
+    ``reference`` recordings is always computed, from the classifier's own frames.
     ``copy_audio`` copies the audio the report plays into ``out_dir/audio``, so the output folder
     can be moved or zipped on its own. ``skip_bad_rows`` scores the usable rows of a STYLES.csv
     with bad ones and lists those as ``bad_row``; ``count_failed`` (default) counts listed files
@@ -256,7 +288,7 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     shard = shard or Shard(0, 1)
     mine = pd.DataFrame(shard.take(items.to_dict("records")), columns=items.columns)
     use_bf16 = uses_bf16(model, bf16)
-    settings = result_settings(model, use_bf16, speech, measures=measures)
+    settings = result_settings(model, use_bf16, speech, quality, measures=measures)
     key = result_key(settings)
     hints = MeasureHints.from_items(mine) if measures else None
     if measures:
@@ -294,10 +326,11 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
     audio_seconds = 0.0
     try:
         for batch in score_files(model, todo, batch_size=batch_size, bf16=use_bf16, workers=workers, speech=speech,
-                                 measures=hints):
+                                 quality=quality, measures=hints):
             recs = [{"file": r.file, "status": r.status, "error": r.error, "duration_s": r.duration_s,
-                     "speech_s": r.speech_s, "probs": r.probs, "measures": r.measures, "hash": hashes.get(r.file, ""),
-                     "model": settings["model"], "key": key} for r in batch]
+                     "speech_s": r.speech_s, "probs": r.probs, "embedding": r.embedding, "quality": r.quality,
+                     "measures": r.measures, "hash": hashes.get(r.file, ""), "model": settings["model"],
+                     "key": key} for r in batch]
             if log is not None:
                 log.append(recs)
             for rec in recs:
@@ -310,7 +343,9 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
         if log is not None:
             log.close()
     judges = [ModelJudge(model)] + ([MeasureJudge(norms)] if measures else [])
-    scores = result_rows(mine, results, judges, model.label_set)
+    scores = add_speaker_similarity(result_rows(mine, results, judges, model.label_set), results)
+    if quality:
+        scores = add_quality_columns(scores, results)
     # Said by the CLI: a rerun into the same --out takes earlier results without scoring again.
     scores.attrs["reuse"] = {"reused": reused, "scored": len(todo)}
     if out_dir is not None:
@@ -332,28 +367,6 @@ def score_directory(audio_dir: str | os.PathLike, expected: str | os.PathLike | 
             meta.update(summary.run_notes())
         write_json(out / f"run{shard.suffix}.json", meta)
     return scores
-
-
-def resolve_norms(norms, out_dir=None):
-    """A :class:`~stylecheck.measures.norms.Norms` from what was given: one already, None (the
-    bundled default), a bundled label, a norms JSON, or a folder of reference recordings (norms
-    computed from it, one value per file, and saved as ``out_dir/norms.json``)."""
-    from ..measures.norms import Norms, NormsError, load_norms, norms_from_folder
-
-    if isinstance(norms, Norms):
-        return norms
-    if norms is not None and Path(norms).is_dir():
-        try:
-            made = norms_from_folder(Path(norms), name=f"folder-{Path(norms).resolve().name}")
-        except NormsError as exc:
-            raise ScoreError(f"--norms {norms}: {exc}") from None
-        if out_dir is not None:
-            made.to_json(Path(out_dir) / "norms.json")
-        return made
-    try:
-        return load_norms(norms)
-    except NormsError as exc:
-        raise ScoreError(f"--norms {norms}: {exc}") from None
 
 
 def run_metadata(model: StyleModel, audio_dir: Path, expected, settings: dict, key: str, scores: pd.DataFrame) -> dict:
