@@ -146,8 +146,8 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
     for f in found_files:
         if f not in listed:
             rows.append({"file": f, "status": "unlisted" if expected is not None else "pending"})
-    rows += _source_rows(audio_dir, rows, found_files)
-    rows += _reference_rows(audio_dir, rows, found_files)
+    rows += _input_rows(audio_dir, rows, found_files, "source", ROLE_SOURCE)
+    rows += _input_rows(audio_dir, rows, found_files, "reference", ROLE_REFERENCE)
     items = pd.DataFrame(rows)
     if items.empty:
         items = pd.DataFrame(columns=["file", "status"])
@@ -170,57 +170,34 @@ def plan_items(audio_dir: Path, expected: pd.DataFrame | None, found: Sequence[P
     return items.sort_values("file", kind="stable").reset_index(drop=True)
 
 
-def _source_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
-    """Give each planned row its resolved ``source`` key (STYLES.csv ``source`` column) and return
-    the rows to add for sources that are not already inputs; a source found under the audio
-    folder but not listed is marked ``role`` source on its existing row."""
-    if not any(r.get("source_file") for r in rows):
-        return []
-    by_file = {r["file"]: r for r in rows}
-    added: dict[str, dict] = {}
-    for r in list(rows):
-        key = source_key(r.pop("source_file", "") or "", audio_dir)
-        r.setdefault("role", ROLE_OUTPUT)
-        r["source"] = key
-        if not key:
-            continue
-        if key in by_file:
-            if by_file[key]["status"] == "unlisted":
-                # Named in the source column, so listed after all: scored as a source ("ok").
-                by_file[key]["role"] = ROLE_SOURCE
-                by_file[key]["status"] = "pending"
-        elif key not in added:
-            exists = key in found or source_path(key, audio_dir).is_file()
-            # "ok" once scored: the file is named in STYLES.csv, in the source column.
-            added[key] = {"file": key, "status": "pending" if exists else "missing", "role": ROLE_SOURCE,
-                          "source": "", "error": "" if exists else "source listed in STYLES.csv but not found"}
-    return list(added.values())
-
-
-def _reference_rows(audio_dir: Path, rows: list[dict], found: dict) -> list[dict]:
-    """Give each planned row its resolved ``reference`` keys (STYLES.csv ``reference`` column,
-    ``;``-separated, joined by ``;``) and return the rows to add for references that are not
-    already inputs; an unlisted file named as a reference is scored as one (``role`` reference)."""
-    if not any(r.get("reference_file") for r in rows):
+def _input_rows(audio_dir: Path, rows: list[dict], found: dict, column: str, role: str) -> list[dict]:
+    """Give each planned row its resolved ``column`` keys (STYLES.csv ``source``: one recording per
+    output; ``reference``: one or more, ``;``-separated, joined by ``;``) and return the rows to
+    add for the recordings that are not already inputs. A recording found under the audio folder
+    but not listed is named in STYLES.csv after all: it is scored as an input (``role``), not as
+    unlisted."""
+    cell = f"{column}_file"
+    if not any(r.get(cell) for r in rows):
         for r in rows:
-            r.pop("reference_file", None)
+            r.pop(cell, None)
         return []
     by_file = {r["file"]: r for r in rows}
     added: dict[str, dict] = {}
     for r in list(rows):
-        keys = [source_key(t, audio_dir) for t in (r.pop("reference_file", "") or "").split(";") if t.strip()]
+        text = r.pop(cell, "") or ""
+        pieces = text.split(";") if column == "reference" else [text]
+        keys = [source_key(t, audio_dir) for t in pieces if t.strip()]
         r.setdefault("role", ROLE_OUTPUT)
-        r["reference"] = ";".join(keys)
+        r[column] = ";".join(keys)
         for key in keys:
             if key in by_file:
                 if by_file[key]["status"] == "unlisted":
-                    by_file[key]["role"] = ROLE_REFERENCE
+                    by_file[key]["role"] = role
                     by_file[key]["status"] = "pending"
             elif key not in added:
                 exists = key in found or source_path(key, audio_dir).is_file()
-                added[key] = {"file": key, "status": "pending" if exists else "missing", "role": ROLE_REFERENCE,
-                              "source": "", "reference": "",
-                              "error": "" if exists else "reference listed in STYLES.csv but not found"}
+                added[key] = {"file": key, "status": "pending" if exists else "missing", "role": role, column: "",
+                              "error": "" if exists else f"{column} listed in STYLES.csv but not found"}
     return list(added.values())
 
 
