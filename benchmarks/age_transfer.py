@@ -1,16 +1,18 @@
-"""Why age transfers worse across corpora in the bundled head than in the plain GE2E probe: the
+"""Why version 2.2's age head transferred worse across corpora than the plain GE2E probe: the
 gap taken apart step by step, leave-one-corpus-out (both directions pooled), age only.
 
 From the probe (logistic regression per label on the GE2E embedding, C = 1, balanced classes,
-no margin) to the bundled model's age head (GE2E embedding alone, channel-augmented copies, C
-chosen on training-speaker folds, uncertain margin), one change at a time:
+no margin) to version 2.2's age head (GE2E embedding alone, channel-augmented copies, C chosen
+on training-speaker folds, uncertain margin), one change at a time. Step 3 is version 2.3's age
+head (the protocol's candidate "GE2E linear + channel aug., probe's C, no margin", chosen for
+age by the per-category rule):
 
 1. the probe itself;
 2. the head on the same columns with the probe's regularisation (C = 1 on the unscaled embedding
    is C = s^2 on the head's scaled input, s the shared scale) and no margin: the same model;
-3. + channel-augmented copies;
+3. + channel-augmented copies (version 2.3's age head);
 4. + C chosen by out-of-fold log loss (the head's grid);
-5. + the uncertain margin: the bundled age head.
+5. + the uncertain margin: version 2.2's age head.
 
 Accuracy counts ``uncertain`` as wrong (as the protocol does); the table also gives the share
 answered and the accuracy on answered files. Diagnostic only: nothing here chooses the model.
@@ -30,43 +32,28 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stylecheck.experiments.protocol import (  # noqa: E402
-    Prediction, evaluate_protocol, ge2e_probe, linear_candidate, run_candidate, setting_splits,
+    evaluate_protocol, ge2e_probe, linear_candidate, run_candidate, setting_splits,
 )
 from stylecheck.experiments.protocol_data import add_augmented_features, add_cached_features, read_manifests  # noqa: E402
 from stylecheck.io import write_text  # noqa: E402
 from stylecheck.styles.decision import UNCERTAIN  # noqa: E402
 from stylecheck.markdown import markdown_table  # noqa: E402
-from stylecheck.training.linear import category_targets, fit_with_validation, head_probabilities  # noqa: E402
+from stylecheck.training.linear import category_targets  # noqa: E402
 
 GE2E = slice(0, 256)
 LOCO = ("LOCO LibriSpeech→VCTK", "LOCO VCTK→LibriSpeech")
 
 
-def probe_c_head(augmented: bool):
-    """The head on the GE2E columns at the probe's regularisation, no margin."""
-    def run(data, train, test):
-        x = data.features["fusion"][:, GE2E]
-        extra = None
-        if augmented:
-            xa, owner = data.augmented["fusion"]
-            sel = np.isin(owner, train)
-            remap = {int(r): k for k, r in enumerate(train)}
-            extra = (xa[sel][:, GE2E], np.array([remap[int(o)] for o in owner[sel]]), 1.0)
-        s = float(x[train].std(0).mean())  # the head's shared scale of the embedding
-        fit = fit_with_validation(x[train], data.targets[train], data.label_set, data.speakers[train],
-                                  data.corpus[train], "corpus", extra=extra, c_grid=(s * s,), shared_scale=slice(None))
-        return Prediction(head_probabilities(fit.head, x[test]), {"rule": "pairwise", "uncertain_margin": 0.0})
-
-    return run
-
-
 STEPS = {
     "1. GE2E probe (C = 1, no margin)": lambda: ge2e_probe(one_answer=True),
-    "2. head on GE2E, probe's C, no margin": lambda: probe_c_head(False),
-    "3. + channel aug.": lambda: probe_c_head(True),
+    "2. head on GE2E, probe's C, no margin": lambda: linear_candidate("fusion", columns=GE2E, shared_scale=GE2E,
+                                                                       probe_c=True, uncertain=False),
+    "3. + channel aug. (version 2.3's age head)": lambda: linear_candidate("fusion", columns=GE2E, augmented=True,
+                                                                            shared_scale=GE2E, probe_c=True,
+                                                                            uncertain=False),
     "4. + C chosen on training folds": lambda: linear_candidate("fusion", columns=GE2E, augmented=True,
                                                                  uncertain=False, shared_scale=GE2E),
-    "5. + uncertain margin (bundled age head)": lambda: linear_candidate("fusion", columns=GE2E, augmented=True,
+    "5. + uncertain margin (version 2.2's age head)": lambda: linear_candidate("fusion", columns=GE2E, augmented=True,
                                                                           shared_scale=GE2E),
 }
 
@@ -118,7 +105,7 @@ def main(argv=None) -> int:
         rows.append({"step": name, "age accuracy": fig("accuracy", "age"), "F1 Adult": fig("F1", "Adult"),
                      "F1 Teenager": fig("F1", "Teenager"), "mean F1": f"{f1:.3f}", "answered": f"{share:.2f}",
                      "accuracy when answered": f"{acc:.3f}", "AUC": fig("AUC", "age")})
-    text = ("# Age across corpora: the bundled head against the GE2E probe, step by step\n\n"
+    text = ("# Age across corpora: the age heads of versions 2.2 and 2.3 against the GE2E probe, step by step\n\n"
             + __doc__.split("\n\n", 1)[1].split("    python")[0].strip() + "\n\n"
             + f"Leave-one-corpus-out, both directions pooled; {len(data)} files, {len(set(data.speakers))} speakers; "
               f"95% speaker-bootstrap intervals ({args.resamples} draws).\n\n"

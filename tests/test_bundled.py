@@ -79,12 +79,13 @@ def test_demo_scores_the_bundled_examples(tmp_path):
 
 
 def test_default_model_shows_cross_corpus_reliability_and_knows_its_training_speakers():
-    """Version 2.2: reports read leave-one-corpus-out figures (labelled so), the in-distribution
-    ones are kept apart; each category reads the columns that transfer best for it."""
+    """Version 2.3: reports read leave-one-corpus-out figures (labelled so), the in-distribution
+    ones are kept apart; each category reads the columns that transfer best for it, and age (the
+    GE2E embedding at the probe's regularisation) answers every file as the probe does."""
     from stylecheck.styles.reliability import reliability_label
 
     cfg = stylecheck.load_model().config
-    assert cfg.version == "2.2" and cfg.name == "stylecheck-voice-v2"
+    assert cfg.version == "2.3" and cfg.name == "stylecheck-voice-v2"
     assert reliability_label(cfg.reliability) == "classifier (cross-corpus)"
     assert "leave-one-corpus-out" in cfg.reliability["source"]
     assert cfg.reliability_in_distribution["setting"] == "in-distribution"
@@ -92,3 +93,16 @@ def test_default_model_shows_cross_corpus_reliability_and_knows_its_training_spe
     assert set(cfg.training_speakers) == {"librispeech", "vctk"}
     assert sum(len(v) for v in cfg.training_speakers.values()) == cfg.training["n_speakers"]
     assert cfg.arch_params["columns"] == {"age": [[0, 256]], "roughness": [[256, 300]]}
+    assert cfg.decision["uncertain_margin"]["age"] == 0.0
+
+
+def test_default_model_is_no_worse_than_the_ge2e_probe_across_corpora():
+    """Issue 21: every category's leave-one-corpus-out accuracy (the figures reports show) is at
+    least the GE2E probe's in the protocol table the model was chosen from."""
+    cfg = stylecheck.load_model().config
+    table = pd.read_csv(Path(__file__).resolve().parents[1] / "reports" / "model_v2" / "protocol.csv")
+    probe = table[(table["setting"] == "LOCO pooled") & (table["model"] == "GE2E probe, one answer")
+                  & (table["metric"] == "accuracy")].set_index("what")["value"]
+    ours = {cat: fig["accuracy"] for cat, fig in cfg.reliability["per_category"].items()}
+    assert set(ours) == set(probe.index)
+    assert all(ours[cat] >= probe[cat] for cat in ours), (ours, probe.to_dict())

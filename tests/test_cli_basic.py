@@ -67,7 +67,7 @@ def test_info_without_a_model_describes_the_bundled_default_readably():
     assert lines[0].startswith(DEFAULT_MODEL_NAME) and "bundled default" in lines[0]
     text = " ".join(result.output.split())
     for expected in ("labels gender: Female, Male", "age: Adult, Teenager", "backbone kind fusion",
-                     "decision pairwise", "age 0.18", "reliability measured on:", "Teenager: F1 "):
+                     "decision pairwise", "brightness 0.18", "reliability measured on:", "Teenager: F1 "):
         assert expected in text, expected
     assert '"' not in result.output and "{" not in result.output  # no raw JSON
 

@@ -263,13 +263,15 @@ def ge2e_probe(one_answer: bool) -> Candidate:
 
 
 def linear_candidate(feature: str, columns: slice | None = None, balance: str | None = "corpus",
-                     augmented: bool = False, uncertain: bool = True, shared_scale: slice | None = None,
+                     augmented: bool = False, uncertain: bool | tuple[str, ...] = True, shared_scale: slice | None = None,
                      category_columns: dict | None = None, probe_c: bool | tuple[str, ...] = False) -> Candidate:
     """The ``linear`` head (:func:`stylecheck.training.linear.fit_with_validation`) on a feature
     matrix (optionally a column slice), C and margin chosen inside the training rows.
     ``category_columns``: the columns each category reads (``CategoryLinear``'s ``columns``).
     ``probe_c`` (all categories, or the ones named): C fixed at the GE2E probe's regularisation
-    instead of chosen (see :func:`probe_equivalent_c`)."""
+    instead of chosen (see :func:`probe_equivalent_c`). ``uncertain`` (all categories, or the ones
+    named): keep the margin chosen on training folds; the others answer every file, as the probe
+    does."""
     from ..training.linear import C_GRID, fit_with_validation, head_probabilities
 
     def run(data, train, test):
@@ -292,10 +294,16 @@ def linear_candidate(feature: str, columns: slice | None = None, balance: str | 
         fit = fit_with_validation(x[train], data.targets[train], data.label_set, data.speakers[train],
                                   data.corpus[train], balance, extra=extra, shared_scale=shared_scale,
                                   columns=category_columns, c_grid=grid)
-        margin = fit.margin if uncertain else 0.0
+        margin = margins_kept(fit.margin, uncertain)
         return Prediction(head_probabilities(fit.head, x[test]), {"rule": "pairwise", "uncertain_margin": margin})
 
     return run
+
+
+def margins_kept(margins: dict[str, float], uncertain: bool | tuple[str, ...]) -> dict[str, float]:
+    """The chosen margins of the categories that keep one (``uncertain``: all, none, or the ones
+    named); 0 for the others, which answer every file."""
+    return {cat: (m if uncertain is True or (uncertain and cat in uncertain) else 0.0) for cat, m in margins.items()}
 
 
 def probe_equivalent_c(x: np.ndarray, shared_scale: slice | None) -> float:

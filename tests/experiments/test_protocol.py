@@ -123,17 +123,79 @@ def test_the_per_category_rule_takes_each_category_s_best_transfer():
     import pandas as pd
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-    from model_v2_protocol import COMBINABLE, category_columns, choose_per_category
+    from model_v2_protocol import (
+        COMBINABLE, PROBE_RECIPE, category_columns, choose_per_category, margin_categories, probe_c_categories,
+    )
 
-    fused, ge2e, voice = COMBINABLE
+    fused, ge2e, voice, probe_recipe = COMBINABLE
+    assert probe_recipe == PROBE_RECIPE
     rows = []
     for model, loco, cv in ((fused, {"age": 0.6, "roughness": 0.2}, 0.7), (ge2e, {"age": 0.6, "roughness": 0.25}, 0.8),
-                            (voice, {"age": 0.5, "roughness": 0.4}, 0.5)):
+                            (voice, {"age": 0.5, "roughness": 0.4}, 0.5), (probe_recipe, {"gender": 0.5, "age": 0.55, "brightness": 0.5, "roughness": 0.1}, 0.9)):
         for cat, labels in PAPER_LABELS.categories.items():
             for lab in labels:
                 rows.append({"setting": "LOCO pooled", "model": model, "metric": "F1", "what": lab,
                              "value": loco.get(cat, 0.9 if model == fused else 0.8)})
                 rows.append({"setting": "CV", "model": model, "metric": "F1", "what": lab, "value": cv})
-    choice = choose_per_category(pd.DataFrame(rows), PAPER_LABELS)
+    table = pd.DataFrame(rows)
+    choice = choose_per_category(table, PAPER_LABELS)
     assert choice == {"gender": fused, "age": ge2e, "brightness": fused, "roughness": voice}  # age: tie, CV decides
     assert category_columns(choice, 300) == {"age": [[0, 256]], "roughness": [[256, 300]]}
+    assert margin_categories(choice) == tuple(PAPER_LABELS.categories) and probe_c_categories(choice) == ()
+    # The probe's recipe transfers best for age: its columns, its C and no margin for age alone.
+    table.loc[(table["model"] == probe_recipe) & table["what"].isin(["Adult", "Teenager"]), "value"] = 0.65
+    choice = choose_per_category(table, PAPER_LABELS)
+    assert choice["age"] == probe_recipe
+    assert category_columns(choice, 300) == {"age": [[0, 256]], "roughness": [[256, 300]]}
+    assert margin_categories(choice) == ("gender", "brightness", "roughness") and probe_c_categories(choice) == ("age",)
+
+
+def test_categories_without_a_margin_answer_every_file():
+    """``uncertain`` naming some categories: those keep the margin chosen on training folds, the
+    others answer every file (as the GE2E probe), with the same probabilities."""
+    from stylecheck.experiments.protocol import margins_kept
+
+    assert margins_kept({"gender": 0.1, "age": 0.2}, ("gender",)) == {"gender": 0.1, "age": 0.0}
+    assert margins_kept({"gender": 0.1, "age": 0.2}, True) == {"gender": 0.1, "age": 0.2}
+    assert margins_kept({"gender": 0.1, "age": 0.2}, False) == {"gender": 0.0, "age": 0.0}
+    d = toy(n_spk=60, seed=3)
+    # Brightness only loosely follows feature 0, so near the boundary answers are coin flips.
+    noisy = d.features["fusion"][:, 0] + np.random.default_rng(1).normal(0, 1.5, len(d)) > 0
+    d.targets[:, 4], d.targets[:, 5] = ~noisy, noisy
+    splits = setting_splits(d)["CV"]
+    kept, with_margin = run_candidate(d, linear_candidate("fusion"), splits)
+    same, answers = run_candidate(d, linear_candidate("fusion", uncertain=("gender",)), splits)
+    np.testing.assert_allclose(same, kept)
+    assert UNCERTAIN in with_margin["brightness"]  # the margin was doing something
+    assert UNCERTAIN not in answers["brightness"]
+    assert answers["gender"] == with_margin["gender"]
+
+
+def test_each_direction_is_judged_by_the_other_direction_s_choice():
+    """benchmarks/category_selection.py: the candidate read in one leave-one-corpus-out direction
+    is the one the rule picks on the other direction's figures, never on its own."""
+    import sys
+    from pathlib import Path
+
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path[:0] = [str(root / "scripts"), str(root / "benchmarks")]
+    from category_selection import DIRECTIONS, PROBE, cross_direction
+    from model_v2_protocol import COMBINABLE
+
+    a_to_b, b_to_a = DIRECTIONS
+    good_on = {a_to_b: COMBINABLE[0], b_to_a: COMBINABLE[2]}  # each direction favours another candidate
+    rows = []
+    for setting, best in good_on.items():
+        for model in [*COMBINABLE, PROBE]:
+            for cat, labels in PAPER_LABELS.categories.items():
+                rows += [{"setting": setting, "model": model, "metric": "F1", "what": lab,
+                          "value": 0.9 if model == best else 0.5} for lab in labels]
+                rows.append({"setting": setting, "model": model, "metric": "accuracy", "what": cat, "n": 10,
+                             "value": 0.8 if model == best else 0.4})
+    table = cross_direction(pd.DataFrame(rows))
+    first = table[table["test direction"] == a_to_b].iloc[0]
+    assert first["chosen on the other direction"] == COMBINABLE[2] and first["its accuracy"] == 0.4
+    assert first["chosen on this direction"] == COMBINABLE[0] and first["its accuracy "] == 0.8
+    assert len(table) == 2 * len(PAPER_LABELS.categories)

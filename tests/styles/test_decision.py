@@ -74,7 +74,8 @@ def test_config_round_trips_decision_and_reliability():
 
 def test_the_python_api_decides_as_the_cli_does():
     """Issue 21 item 3: StyleModel.decide applies the default model's uncertain margins, as
-    `stylecheck score` does (it used to compare each label with 0.5 and answer Adult and Dark)."""
+    `stylecheck score` does (it used to compare each label with 0.5 and answer Dark). Since
+    version 2.3 age has no margin (it answers every file, as the GE2E probe): 0.55 is Adult."""
     import stylecheck
     from stylecheck.styles.decision import decide_categories
 
@@ -82,10 +83,12 @@ def test_the_python_api_decides_as_the_cli_does():
     probs = np.array([[.99, .01, .55, .45, .52, .48, .51, .49]])
     answers = model.decide_categories(probs)
     assert answers == decide_categories(probs, model.config)
-    assert answers["gender"] == ["Female"] and answers["age"] == ["uncertain"]
-    assert answers["brightness"] == ["uncertain"]
+    assert model.config.decision["uncertain_margin"]["age"] == 0.0
+    assert answers["gender"] == ["Female"] and answers["age"] == ["Adult"]
+    assert answers["brightness"] == ["uncertain"] and answers["roughness"] == ["uncertain"]
     decided = dict(zip(model.labels, model.decide(probs)[0]))
-    assert decided["Female"] and not decided["Adult"] and not decided["Dark"] and not decided["Teenager"]
+    assert decided["Female"] and decided["Adult"] and not decided["Teenager"]
+    assert not decided["Dark"] and not decided["Bright"] and not decided["Rough"]
 
 
 def test_effective_thresholds_follow_the_rule_the_model_decides_with():
