@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..analysis.beside_style import SAME_SPEAKER_THRESHOLD
 from ..analysis.grid import ItemGrid, item_grid
 from ..results import FAILED_STATUSES, ROLE_SOURCE, as_text, text_column
 from ..styles.labels import LabelSet
@@ -193,6 +194,21 @@ def _label_lines(row: Mapping, label_set: LabelSet, thresholds: Mapping[str, flo
     return "".join(lines), share, flags
 
 
+def _similarity_lines(row: Mapping) -> str:
+    """Speaker similarity of an output to its source and to its reference, when measured."""
+    out = []
+    for column, to in (("spk_sim_source", "source"), ("spk_sim_reference", "reference")):
+        try:
+            value = float(row.get(column))
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value):
+            same = "same voice likely" if value >= SAME_SPEAKER_THRESHOLD else "another voice likely"
+            out.append(f'<div class="lab" title="speaker similarity; same voice above {SAME_SPEAKER_THRESHOLD}">'
+                       f'<span class="cat">voice vs {to}</span> {value:.2f} ({same})</div>')
+    return "".join(out)
+
+
 def _player(src: str | None) -> str:
     if not src:
         return ""
@@ -220,6 +236,7 @@ def _output_cell(rows: list[dict], label_set: LabelSet, thresholds, src_of: Call
                 lines += (f'<div class="lab"><span class="cat">{html.escape(category)}</span> {html.escape(text)} '
                           + ('<span class="bad">&#10007;</span>' if mismatch else '<span class="good">&#10003;</span>'
                              if text else "") + "</div>")
+            lines += _similarity_lines(row)
             if source_label_kept:
                 row_flags.append("leak")
                 lines += f'<div class="bad">kept the source\'s {html.escape(", ".join(source_label_kept))}</div>'
@@ -322,7 +339,10 @@ def grid_section(scores: pd.DataFrame, label_set: LabelSet, thresholds: Mapping[
     note = (f'<p class="note">One row per prompt or item ({pairing}), one column per system'
             + (", with the source recording the outputs were made from" if has_source else "")
             + ". Each cell: a player, then per category the predicted label with its probability; "
-            "&#10003; / &#10007; against the expected label (hover for both probabilities and the threshold). "
+            "&#10003; / &#10007; against the expected label (hover for both probabilities and the threshold)"
+            + ("; the speaker similarity to the source or reference where measured (same voice likely above "
+               f"{SAME_SPEAKER_THRESHOLD})" if any(c in outputs for c in ("spk_sim_source", "spk_sim_reference")) else "")
+            + ". "
             "Click a column title to sort"
             + (" (systems: by the share of expected categories matched)" if has_expectations else "")
             + "; filter by any text in the row.</p>")

@@ -10,10 +10,27 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_csv, write_json
-from ..results import status_counts
+from ..results import SCORED_STATUSES, status_counts, text_column
 from ..styles.labels import LabelSet
+from .extras import SIMILARITY_COLUMNS, add_speaker_similarity
+from .results_log import ResultsLog
 from .score import ScoreError
 from .sources import attach_source_labels
+
+
+def _similarity_across_shards(scores: pd.DataFrame, parts, key: str | None) -> pd.DataFrame:
+    """Speaker similarity computed again from every shard's embeddings: an output's source or
+    reference may have been scored in another shard, where its shard could not see it."""
+    results: dict[str, dict] = {}
+    for d in parts:
+        for log in sorted(Path(d).glob("results.shard-*-of-*.jsonl")):
+            results.update({f: r for f, r in ResultsLog(log).read().items() if r.get("key") == key})
+    scored = scores["file"][text_column(scores, "status").isin(SCORED_STATUSES).to_numpy()]
+    missing = set(scored) - set(results)
+    if missing:
+        raise ScoreError(f"{len(missing)} scored file(s) have no record in the shards' results.shard-*.jsonl "
+                         f"(e.g. {sorted(missing)[0]}): merge the shards' output folders as they were written")
+    return add_speaker_similarity(scores.drop(columns=[c for c in SIMILARITY_COLUMNS if c in scores]), results)
 
 
 def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
@@ -54,6 +71,8 @@ def merge_score_parts(parts: Sequence[str | os.PathLike], out_dir: str | os.Path
     if metas and "source" in scores.columns:
         # A source may have been scored in another shard than the files made from it.
         scores = attach_source_labels(scores, LabelSet.from_dict(metas[0]["model"]["label_set"]))
+    if metas and ("source" in scores.columns or "reference" in scores.columns):
+        scores = _similarity_across_shards(scores, parts, metas[0].get("resume_key"))
     write_csv(out / "scores.csv", scores)
     meta = dict(metas[0]) if metas else {}
     meta["counts"] = status_counts(scores)

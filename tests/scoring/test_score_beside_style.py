@@ -95,3 +95,35 @@ def test_quality_guard_scores_speech_and_flags_noise(model, vc_folder, tmp_path)
     assert "other/u2.flac" in set(flagged["file"])
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "Adherence without the low-quality files" in summary and "2.29" in summary
+
+
+def test_sharded_similarity_equals_one_run(model, vc_folder, tmp_path):
+    """A source or reference scored in another shard than the output still gives its similarity:
+    the merge reads every shard's embeddings (results.shard-*.jsonl), as one run would."""
+    from stylecheck.scoring import ScoreError, Shard, merge_score_parts
+
+    root, styles = vc_folder
+    one = score_directory(root, styles, model, tmp_path / "one").set_index("file")
+    for i in range(3):
+        score_directory(root, styles, model, tmp_path / "parts", shard=Shard(i, 3))
+    merged = merge_score_parts([tmp_path / "parts"], tmp_path / "merged").set_index("file")
+    for col in ("spk_sim_source", "spk_sim_reference"):
+        a = pd.to_numeric(one[col]).loc[merged.index]
+        b = pd.to_numeric(merged[col].replace("", np.nan))
+        np.testing.assert_allclose(b.to_numpy(dtype=float), a.to_numpy(dtype=float), atol=1e-6, equal_nan=True)
+    assert set(pd.read_csv(tmp_path / "merged" / "similarity.csv")["system"]) == {"copy", "other"}
+    for log in (tmp_path / "parts").glob("results.shard-*.jsonl"):
+        log.unlink()  # only the CSVs copied: the merge says what it needs, not empty similarities
+    with pytest.raises(ScoreError, match="results.shard"):
+        merge_score_parts([tmp_path / "parts"], tmp_path / "merged2")
+
+
+def test_the_grid_shows_each_output_s_speaker_similarity(model, vc_folder, tmp_path):
+    root, styles = vc_folder
+    score_directory(root, styles, model, tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    grid = page[page.index('id="grid"'):]
+    grid = grid[:grid.index("</table>")]
+    assert "voice vs source</span> 1.00 (same voice likely)" in grid  # the copied source
+    assert grid.count("voice vs reference</span>") == 4  # every output with speech
+    assert "another voice likely" in grid and "speaker similarity to the source or reference" in page
