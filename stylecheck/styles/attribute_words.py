@@ -15,7 +15,8 @@ How a prompt is read (the words are in :mod:`stylecheck.styles.attribute_vocabul
    across a copula ("his pitch is high", "keeping the volume low", "her speed is the same as
    ordinary people", "his voice is deep and low"), and every noun joined to that one ("his pitch
    and volume are low"); a level listed after it takes the same noun ("a pitch that is neither
-   high nor low"). A level that took a noun passes on to the nouns listed after it: "normal
+   high nor low"), and so does a level listed before one that took the noun after it ("neither
+   high nor low pitch"). A level that took a noun passes on to the nouns listed after it: "normal
    pitch, speed, and volume". "low"/"high" reach a voice across one adjective ("a low, husky
    voice").
    What a level word means depends on the noun: "low pitch" is low, "low volume" quiet, "low
@@ -115,6 +116,15 @@ class _Reader:
                     self.level_of[e + 1] = (e, "forward")
         for e in range(n):  # backward: "his pitch is high", "pitch and volume are low"
             if self.kind(e) != "level" or e in self.noun_of:
+                continue
+            q = e + 1  # listed before a level that took the noun after it: "neither high nor low pitch"
+            while q < n and self.kind(q) in ("negator", "degree"):
+                q += 1
+            if q < n and self.kind(q) == "level" and q in self.noun_of and self.level_of[self.noun_of[q]] == (q, "forward") \
+                    and set(self.gap(e, q)) - self.event_words(e + 1, q) <= {"or", "nor", "and", ","} \
+                    and self.resolves(e, self.noun_of[q]):
+                self.noun_of[e] = self.noun_of[q]
+                self.extra.append((e, self.noun_of[q]))
                 continue
             p, skipped = e - 1, False
             while p >= 0 and (self.kind(p) in ("negator", "degree", "notread") or (
@@ -246,7 +256,7 @@ class _Reader:
                 self._context(e)
         for lv, noun in self.extra:
             if lv not in self.ranged:
-                self.bound(lv, "listed after another level", noun)
+                self.bound(lv, "listed with another level on the same noun", noun)
         for e, ev in enumerate(self.events):  # nouns with no level
             if ev.entry.kind != "noun" or e in self.level_of or e in absorbed:
                 continue

@@ -214,6 +214,10 @@ def test_negation_excludes_on_three_levels_and_flips_on_two():
     assert read_attribute_words("the volume is not high").excluded == {"loudness": ("loud",)}
     assert read_attribute_words("the volume is not loud but normal").levels == {"loudness": "normal"}
     assert read_attribute_words("a pitch that is neither high nor low").levels == {"pitch": "normal"}
+    # a level listed before the one that takes the noun shares it ("high" alone means nothing)
+    assert read_attribute_words("neither high nor low pitch").levels == {"pitch": "normal"}
+    assert read_attribute_words("neither too high nor too low in pitch").levels == {"pitch": "normal"}
+    assert read_attribute_words("neither loud nor quiet volume").levels == {"loudness": "normal"}
     assert read_attribute_words("not noisy at all").levels == {"noise": "clean"}
     assert read_attribute_words("without any background noise").levels == {"noise": "clean"}
     assert read_attribute_words("without much expression").levels == {"variation": "monotone"}
