@@ -26,7 +26,7 @@ from stylecheck.audio.load import load_audio
 from stylecheck.audio.vad import detect_speech
 from stylecheck.io import write_text
 from stylecheck.measures.measure import measure_speech
-from stylecheck.measures.norms import load_norms, level_for
+from stylecheck.measures.norms import CATEGORIES, load_norms, level_for
 
 SR = 16000
 COMMAND = "nice -n 10 python benchmarks/attribute_validation.py --data ../shared/data"
@@ -286,8 +286,7 @@ def report(rows, originals, norms, seconds: float) -> str:
     extremes = [("pitch", -4, "pitch"), ("pitch", 4, "pitch"), ("tempo", 0.75, "rate"), ("tempo", 1.4, "rate"),
                 ("range", 0.4, "variation"), ("range", 1.8, "variation"), ("gain", -12, "loudness"),
                 ("white noise", 0, "noise"), ("pink noise", 0, "noise"), ("white noise", 20, "noise")]
-    measure_of = {"pitch": "f0_median_hz", "rate": "speech_rate_syl_s", "variation": "f0_range_st",
-                  "loudness": "loudness_lufs", "noise": "snr_db"}
+    measure_of = {cat: measure for cat, (measure, _) in CATEGORIES.items()}
     for kind, amount, cat in extremes:
         rs = by[(kind, amount)]
         before = Counter(level_for(cat, getattr(r["base"], measure_of[cat]), r["gender"], norms)[0] or "not judged" for r in rs)

@@ -1,4 +1,4 @@
-"""Natural-speech norms for the measured categories: ``stylecheck/measures/norms/natural-v1.json``
+"""Natural-speech norms for the measured categories: ``stylecheck/measures/norms/natural-v2.json``
 and ``NORMS.md`` from the real speakers of ``../shared/data``.
 
 One value per speaker and measure: the median over at most ``--files-per-speaker`` of the
@@ -25,7 +25,7 @@ import torch
 from stylecheck.audio.load import AudioError, load_audio
 from stylecheck.audio.vad import detect_speech
 from stylecheck.measures.measure import MEASURE_NAMES, measure_speech
-from stylecheck.measures.norms import CATEGORIES, NORMS_DIR, UNITS, compute_norms
+from stylecheck.measures.norms import CATEGORIES, DEFAULT_NORMS, NORMS_DIR, UNITS, compute_norms
 from stylecheck.io import write_text
 
 COMMAND = "nice -n 10 python scripts/compute_norms.py --data ../shared/data"
@@ -111,7 +111,7 @@ def norms_md(norms, rows, files: int) -> str:
             lines.append(f"| {cat} ({names}) | {measure} ({UNITS[measure]}) | {g} | {e['n']} | {edges} | "
                          f"{' / '.join(f'{w:.2f}' for w in e['uncertain'])} | {q['p5']:.1f} | {q['p50']:.1f} | {q['p95']:.1f} |")
     snr = np.array([r["snr_db"] for r in rows if r["snr_db"] is not None])
-    lines += ["", "Also in the file (no category yet): `articulation_rate_syl_s` and the vocal-effort cue `alpha_ratio_db`.", "",
+    lines += ["", "Also in the file (no category): `speech_rate_syl_s` (pauses included) and the vocal-effort cue `alpha_ratio_db`.", "",
               "## Noise edge", "",
               f"Natural corpora are clean, so `noise` has one fixed edge: **noisy below {t['all']['snr_db']['edges'][0]:.0f} dB**",
               f"(± {t['all']['snr_db']['uncertain'][0]:.0f} dB uncertain). On these {snr.size} clean speakers the estimated SNR has",
@@ -127,7 +127,14 @@ def norms_md(norms, rows, files: int) -> str:
               "the voice speaks: a shouted line normalised to -23 LUFS is 'normal' here. The vocal-effort cue",
               "`alpha_ratio_db` (energy 50-1000 Hz over 1-5 kHz on voiced frames) does not move with gain and falls",
               "as effort rises; its speaker distribution is in the JSON file, without a category yet.", "",
-              "## Rate", "", "The speaker norms come from syllable nuclei (the corpora here have no transcripts);",
+              "## Rate", "",
+              "Rate is judged on the articulation rate: syllables per second of speech with its pauses (silences",
+              "of 0.3 s or more inside the speech) taken out. Pauses grow with the length of an utterance, so the",
+              "speech rate (pauses included) of a short, pause-free TTS sentence reads faster than a long read",
+              "utterance at the same tempo; these norms come from 10-15 s audiobook utterances (speech rate over",
+              "articulation rate: median " + f"{np.median([r['speech_rate_syl_s'] / r['articulation_rate_syl_s'] for r in rows if r['speech_rate_syl_s'] and r['articulation_rate_syl_s']]):.2f}" + " per speaker here). dataspeech (Parler-TTS's tags) also divides by speech",
+              "time. Version 1 of these norms judged rate on the speech rate; its files no longer load.", "",
+              "The speaker norms come from syllable nuclei (the corpora here have no transcripts);",
               "with a text, the syllable count comes from the CMU dictionary. reports/attributes.md compares both.", ""]
     return "\n".join(lines)
 
@@ -136,7 +143,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--files-per-speaker", type=int, default=3)
-    ap.add_argument("--out", default=str(NORMS_DIR / "natural-v1.json"))
+    ap.add_argument("--out", default=str(NORMS_DIR / f"{DEFAULT_NORMS}.json"))
     ap.add_argument("--speakers-csv", default="reports/norms_speakers.csv")
     args = ap.parse_args(argv)
     data = Path(args.data)
@@ -153,7 +160,8 @@ def main(argv=None) -> int:
             "speakers_by_gender": {g: sum(r["gender"] == g for r in rows) for g in ("Female", "Male", None)},
             "command": COMMAND, "files_per_speaker": args.files_per_speaker, "seconds": round(time.time() - t0, 1)}
     prov["speakers_by_gender"] = {str(k): v for k, v in prov["speakers_by_gender"].items()}
-    norms = compute_norms(rows, name="natural", version=1, provenance=prov)
+    name, version = DEFAULT_NORMS.rsplit("-v", 1)
+    norms = compute_norms(rows, name=name, version=int(version), provenance=prov)
     norms.to_json(args.out)
     write_text(Path(args.out).with_name("NORMS.md"), norms_md(norms, rows, files))
     keys = ["corpus", "speaker", "gender", "files", *MEASURE_NAMES]

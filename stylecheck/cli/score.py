@@ -37,7 +37,7 @@ def score(
                                           "as not adhering)."),
     norms: Optional[str] = typer.Option(None, "--norms", help="Where the measured levels begin: a folder of reference "
                                         "recordings (norms computed from it, saved as OUT/norms.json), a norms JSON "
-                                        "file, or a bundled name (default: natural-v1)."),
+                                        "file, or a bundled name (default: natural-v2)."),
     no_measures: bool = typer.Option(False, "--no-measures", help="Skip the signal measures and the measured "
                                      "categories (pitch, variation, rate, loudness, noise)."),
 ) -> None:

@@ -21,6 +21,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from ..errors import InvalidValueError
+from ..styles.measured_expectations import MEASURE_OF, MEASURE_UNITS
 from .._version import __version__
 
 
@@ -29,18 +30,15 @@ class NormsError(InvalidValueError):
 
 
 NORMS_DIR = Path(__file__).resolve().parent / "norms"
-DEFAULT_NORMS = "natural-v1"
+DEFAULT_NORMS = "natural-v2"
 
-#: Each measured category: the measure it judges and its levels, lowest value first.
+#: Each measured category: the measure it judges (:data:`MEASURE_OF`) and its levels in the order
+#: of the measured value, lowest first (noise: a low SNR is noisy).
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "pitch": ("f0_median_hz", ("low", "normal", "high")),
-    "variation": ("f0_range_st", ("monotone", "normal", "expressive")),
-    "rate": ("speech_rate_syl_s", ("slow", "normal", "fast")),
-    "loudness": ("loudness_lufs", ("quiet", "normal", "loud")),
-    "noise": ("snr_db", ("noisy", "clean")),
-}
-UNITS = {"f0_median_hz": "Hz", "f0_range_st": "semitones", "speech_rate_syl_s": "syllables/s",
-         "articulation_rate_syl_s": "syllables/s", "loudness_lufs": "LUFS", "alpha_ratio_db": "dB", "snr_db": "dB"}
+    category: (MEASURE_OF[category], levels) for category, levels in (
+        ("pitch", ("low", "normal", "high")), ("variation", ("monotone", "normal", "expressive")),
+        ("rate", ("slow", "normal", "fast")), ("loudness", ("quiet", "normal", "loud")), ("noise", ("noisy", "clean")))}
+UNITS = MEASURE_UNITS
 #: Smallest uncertain half-width per measure, about its error on known changes in
 #: reports/attributes.md (pitch: 0.25 st at the edge, computed per edge, where the median shift's
 #: IQR stays within 0.1 st; rate 0.15 syl/s, a few per cent; SNR 3 dB, the noisier estimates' IQR).
@@ -103,9 +101,18 @@ class Norms:
     @classmethod
     def from_dict(cls, obj: Mapping) -> "Norms":
         try:
-            return cls(str(obj["name"]), int(obj["version"]), dict(obj["table"]), dict(obj.get("provenance", {})))
+            norms = cls(str(obj["name"]), int(obj["version"]), dict(obj["table"]), dict(obj.get("provenance", {})))
         except (KeyError, TypeError, ValueError) as exc:
             raise NormsError(f"not a norms file: missing or bad {exc}") from None
+        # A file made when a category was judged on another measure would silently change its
+        # verdicts (natural-v1 judged rate on the speech rate, pauses included).
+        for category, spec in (obj.get("categories") or {}).items():
+            measure = spec.get("measure") if isinstance(spec, Mapping) else None
+            if category in CATEGORIES and measure != CATEGORIES[category][0]:
+                raise NormsError(f"norms {norms.label} judge {category} on {measure}, this version on "
+                                 f"{CATEGORIES[category][0]}: use the bundled {DEFAULT_NORMS} or compute them again "
+                                 "(--norms FOLDER)")
+        return norms
 
     @classmethod
     def from_json(cls, path: str | Path) -> "Norms":
@@ -117,7 +124,7 @@ class Norms:
 
     @classmethod
     def bundled(cls, label: str = DEFAULT_NORMS) -> "Norms":
-        """A norms file shipped in the package, by ``name-vN`` (e.g. 'natural-v1')."""
+        """A norms file shipped in the package, by ``name-vN`` (e.g. 'natural-v2')."""
         path = NORMS_DIR / f"{label}.json"
         if not path.is_file():
             known = sorted(p.stem for p in NORMS_DIR.glob("*.json"))
@@ -126,7 +133,7 @@ class Norms:
 
 
 def load_norms(spec: str | Path | None = None) -> Norms:
-    """Bundled norms by label (default ``natural-v1``) or a norms JSON file by path."""
+    """Bundled norms by label (default :data:`DEFAULT_NORMS`) or a norms JSON file by path."""
     if spec is None:
         return Norms.bundled()
     if Path(spec).suffix == ".json" or Path(spec).is_file():

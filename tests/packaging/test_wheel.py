@@ -43,7 +43,7 @@ def test_wheel_carries_the_bundled_model_and_examples(wheel):
     for model in models:
         for part in ("config.json", "model.safetensors", "MODEL_CARD.md"):
             assert f"stylecheck/pretrained/{model}/{part}" in names
-    # The examples and the measures' norms files (natural-v1.json, NORMS.md) are package data.
+    # The examples and the measures' norms files (natural-v2.json, NORMS.md) are package data.
     bundled = [*(ROOT / "stylecheck" / "examples").rglob("*"), *(ROOT / "stylecheck" / "measures" / "norms").rglob("*")]
     for path in bundled:
         if path.is_file() and "__pycache__" not in path.parts:

@@ -52,7 +52,7 @@ def test_measured_columns_levels_and_not_judged(pitch_folder, tiny_model_dir, tm
     assert hum["measure_notes"].startswith("not measured: no speech")
     assert (hum["predicted_pitch"], hum["match_pitch"]) == ("", "")
     run = json.loads((out / "run.json").read_text())
-    assert run["measures"]["on"] and run["measures"]["norms"] == "natural-v1"
+    assert run["measures"]["on"] and run["measures"]["norms"] == "natural-v2"
     # The measures are part of the resume key: a rerun without them rescores, without columns.
     again = score_directory(audio, styles, tiny_model_dir, out, measures=False, write_summary=False)
     assert again.attrs["reuse"]["reused"] == 0 and "f0_median_hz" not in again
@@ -74,6 +74,22 @@ def test_too_short_speech_is_not_measured():
     cols = judge.score_columns([rec])
     assert np.isnan(cols["f0_median_hz"][0]) and "f0_median_hz:" in cols["measure_notes"][0]
     assert judge.verdicts([rec])["pitch"] == [None]
+
+
+def test_rate_is_judged_on_speech_without_its_pauses():
+    """A long read utterance with pauses and a short pause-free one at the same tempo get the same
+    rate level: the judge reads the articulation rate, not the speech rate."""
+    from stylecheck.measures.norms import load_norms
+    from stylecheck.scoring.judges import MeasureJudge
+
+    norms = load_norms()
+    lo, hi = norms.table["Female"]["articulation_rate_syl_s"]["edges"]
+    tempo = (lo + hi) / 2  # a normal tempo
+    long_read = {"status": "ok", "measures": {"articulation_rate_syl_s": tempo, "speech_rate_syl_s": tempo * 0.8,
+                                              "gender": "Female"}}
+    short = {"status": "ok", "measures": {"articulation_rate_syl_s": tempo, "speech_rate_syl_s": tempo,
+                                          "gender": "Female"}}
+    assert MeasureJudge(norms).verdicts([long_read, short])["rate"] == ["normal", "normal"]
 
 
 def test_summary_outputs_carry_the_measured_categories(pitch_folder, tiny_model_dir, tmp_path):
